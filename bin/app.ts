@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createApp } from './create-app';
+
+createApp().synth();

@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // tsconfig.json sets isolatedModules: ts-jest transpiles each file alone; `tsc --noEmit` type-checks.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

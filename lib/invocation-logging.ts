@@ -1,0 +1,283 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IDependable } from 'constructs';
+import { BedrockCloudWatchDestination } from './cloudwatch-destination';
+import { BedrockLogBucket } from './log-bucket';
+import { ModelInvocationLoggingConfiguration, OnDelete } from './logging-configuration';
+import { ErrorCollector } from './private/validation';
+
+/**
+ * Properties for `BedrockInvocationLogging`.
+ */
+export interface BedrockInvocationLoggingProps {
+  /**
+   * An existing bucket for the logs (same account and Region, ACLs disabled). If its policy cannot
+   * be edited from this app, a synth warning prints the statement its owner must add.
+   *
+   * @default - a new bucket: public access blocked, TLS only, ACLs disabled, versioned, encrypted,
+   * server access logging on, retained on delete
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Key prefix Bedrock writes under, and the only part of the bucket nOps may read.
+   * Trailing `/` is dropped; `s3://`, a leading `/`, `.`/`..` segments, `*`, `?` and characters S3
+   * handles badly are refused.
+   *
+   * @default 'bedrock'
+   */
+  readonly keyPrefix?: string;
+
+  /**
+   * SSE-KMS with this key; its policy gets Bedrock's `kms:GenerateDataKey` statement and readers get
+   * `kms:Decrypt`. With an existing `bucket`, give the key that bucket uses.
+   *
+   * @default - the key of `bucket` if it has one; otherwise SSE-S3 unless `createEncryptionKey`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Create a KMS key (rotation on, retained) for the new bucket.
+   *
+   * @default false
+   */
+  readonly createEncryptionKey?: boolean;
+
+  /**
+   * Where the new bucket's S3 server access logs go. Only with a new bucket.
+   *
+   * @default - a dedicated access-log bucket
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Lifecycle rules of the new bucket. Only with a new bucket.
+   *
+   * @default - incomplete multipart uploads are aborted after 7 days; no object ever expires
+   */
+  readonly lifecycleRules?: s3.LifecycleRule[];
+
+  /**
+   * Removal policy of the new bucket, created key and log group.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Log text prompts and completions. Turn off where prompts are too sensitive to keep.
+   * @default true
+   */
+  readonly textDataDeliveryEnabled?: boolean;
+  /** Log image inputs and outputs. @default true */
+  readonly imageDataDeliveryEnabled?: boolean;
+  /** Log embeddings. @default true */
+  readonly embeddingDataDeliveryEnabled?: boolean;
+  /** Log video inputs and outputs. @default true */
+  readonly videoDataDeliveryEnabled?: boolean;
+  /** Log audio inputs and outputs. @default true */
+  readonly audioDataDeliveryEnabled?: boolean;
+
+  /**
+   * Also deliver to CloudWatch Logs (legacy: nOps reads only S3). Large and binary payloads then
+   * go to the same bucket and prefix.
+   *
+   * @default false
+   */
+  readonly cloudWatchLogs?: boolean;
+
+  /**
+   * Name of the log group. Only with `cloudWatchLogs`.
+   *
+   * @default '/aws/bedrock/modelinvocations'
+   */
+  readonly logGroupName?: string;
+
+  /**
+   * Retention of the log group, one year at least. Only with `cloudWatchLogs`.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logGroupRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key of the log group. Only with `cloudWatchLogs`.
+   *
+   * @default - CloudWatch Logs' service-side encryption
+   */
+  readonly logGroupEncryptionKey?: kms.IKey;
+
+  /**
+   * What deleting the stack does to the account's logging configuration, if it is still the one
+   * this stack wrote (a configuration someone else set is never touched).
+   *
+   * @default OnDelete.RESTORE - put back what was there before, or delete if nothing was
+   */
+  readonly onDelete?: OnDelete;
+
+  /**
+   * Fail instead of replacing a different configuration that already exists.
+   *
+   * @default false - replace it and remember it for `OnDelete.RESTORE`
+   */
+  readonly failIfAlreadyConfigured?: boolean;
+
+  /**
+   * Succeed without doing anything where Bedrock's endpoint does not resolve (for StackSets).
+   *
+   * @default false - fail with a message naming the Region
+   */
+  readonly skipUnsupportedRegions?: boolean;
+
+  /**
+   * Runtime of the custom resource handler.
+   *
+   * @default lambda.Runtime.NODEJS_22_X
+   */
+  readonly handlerRuntime?: lambda.Runtime;
+}
+
+/**
+ * Amazon Bedrock model invocation logging for one account and Region, delivered to S3 (and
+ * optionally CloudWatch Logs), with grants for readers such as the nOps integration role.
+ */
+export class BedrockInvocationLogging extends Construct {
+  /** The bucket Bedrock writes to. */
+  public readonly bucket: s3.IBucket;
+  /** The key prefix, normalised (no leading or trailing `/`). */
+  public readonly keyPrefix: string;
+  /** `s3://BUCKET/PREFIX/`: paste it into nOps as "S3 Data Prefix". */
+  public readonly s3DataPrefix: string;
+  /** The KMS key of the bucket when SSE-KMS. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The log group, when `cloudWatchLogs` is on. */
+  public readonly logGroup?: logs.ILogGroup;
+  /** The role Bedrock assumes to write to CloudWatch Logs, when `cloudWatchLogs` is on. */
+  public readonly serviceRole?: iam.IRole;
+  /** The log bucket part. */
+  public readonly logBucket: BedrockLogBucket;
+  /** The logging configuration custom resource. */
+  public readonly loggingConfiguration: ModelInvocationLoggingConfiguration;
+
+  constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps = {}) {
+    super(scope, id);
+    const errors = new ErrorCollector(`${this.node.path} props`);
+    if (!props.cloudWatchLogs) {
+      const cwOnly = (['logGroupName', 'logGroupRetention', 'logGroupEncryptionKey'] as const).filter((k) => props[k] !== undefined);
+      if (cwOnly.length > 0) {
+        errors.add(`${cwOnly.join(', ')} given but cloudWatchLogs is off: set cloudWatchLogs: true, or drop ${cwOnly.length > 1 ? 'them' : 'it'}`);
+      }
+    }
+    errors.throwIfAny();
+
+    this.logBucket = new BedrockLogBucket(this, 'LogBucket', {
+      bucket: props.bucket,
+      keyPrefix: props.keyPrefix,
+      encryptionKey: props.encryptionKey,
+      createEncryptionKey: props.createEncryptionKey,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      lifecycleRules: props.lifecycleRules,
+      removalPolicy: props.removalPolicy,
+    });
+    this.bucket = this.logBucket.bucket;
+    this.keyPrefix = this.logBucket.keyPrefix;
+    this.encryptionKey = this.logBucket.encryptionKey;
+    this.s3DataPrefix = this.logBucket.s3DataPrefix;
+
+    const dependsOn: IDependable[] = [];
+    if (this.logBucket.policyDependable) dependsOn.push(this.logBucket.policyDependable);
+    if (this.encryptionKey) dependsOn.push(this.encryptionKey);
+    if (props.cloudWatchLogs) {
+      const cw = new BedrockCloudWatchDestination(this, 'CloudWatch', {
+        logGroupName: props.logGroupName,
+        retention: props.logGroupRetention,
+        encryptionKey: props.logGroupEncryptionKey,
+        removalPolicy: props.removalPolicy,
+      });
+      this.logGroup = cw.logGroup;
+      this.serviceRole = cw.serviceRole;
+      dependsOn.push(cw.logGroup, cw.serviceRole, cw.serviceRolePolicy);
+    }
+
+    this.loggingConfiguration = new ModelInvocationLoggingConfiguration(this, 'LoggingConfiguration', {
+      bucket: this.bucket,
+      keyPrefix: this.keyPrefix,
+      logGroup: this.logGroup,
+      serviceRole: this.serviceRole,
+      textDataDeliveryEnabled: props.textDataDeliveryEnabled,
+      imageDataDeliveryEnabled: props.imageDataDeliveryEnabled,
+      embeddingDataDeliveryEnabled: props.embeddingDataDeliveryEnabled,
+      videoDataDeliveryEnabled: props.videoDataDeliveryEnabled,
+      audioDataDeliveryEnabled: props.audioDataDeliveryEnabled,
+      onDelete: props.onDelete,
+      failIfAlreadyConfigured: props.failIfAlreadyConfigured,
+      skipUnsupportedRegions: props.skipUnsupportedRegions,
+      runtime: props.handlerRuntime,
+      dependsOn,
+    });
+  }
+
+  /**
+   * Statements that read the logs and nothing else: `s3:ListBucket` limited to `PREFIX/*`,
+   * `s3:GetObject` on `PREFIX/*`, `kms:Decrypt` on the key with SSE-KMS, and, when asked, the four
+   * CloudWatch Logs read actions on the log group.
+   */
+  public readStatements(includeLegacyLogsRead: boolean = false): iam.PolicyStatement[] {
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ListInvocationLogPrefix',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${this.keyPrefix}/*`] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadInvocationLogs',
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${this.keyPrefix}/*`)],
+      }),
+    ];
+    if (this.encryptionKey) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'DecryptInvocationLogs',
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+      }));
+    }
+    if (includeLegacyLogsRead) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'ReadInvocationLogGroup',
+        actions: ['logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+        resources: [this.requireLogGroup('includeLegacyLogsRead').logGroupArn],
+      }));
+    }
+    return statements;
+  }
+
+  /** Lets `grantee` list and read the logs under the prefix (and decrypt them with SSE-KMS). */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return grantStatements(grantee, this.readStatements(false));
+  }
+
+  /** Lets `grantee` read the CloudWatch Logs destination (legacy). Fails if `cloudWatchLogs` is off. */
+  public grantLegacyLogsRead(grantee: iam.IGrantable): iam.Grant {
+    this.requireLogGroup('grantLegacyLogsRead');
+    return grantStatements(grantee, this.readStatements(true).slice(-1));
+  }
+
+  private requireLogGroup(what: string): logs.ILogGroup {
+    if (!this.logGroup) {
+      throw new Error(`${what} needs the CloudWatch Logs destination, but cloudWatchLogs is off on ${this.node.path}: set cloudWatchLogs: true`);
+    }
+    return this.logGroup;
+  }
+}
+
+function grantStatements(grantee: iam.IGrantable, statements: iam.PolicyStatement[]): iam.Grant {
+  return statements
+    .map((s) => iam.Grant.addToPrincipal({ grantee, actions: s.actions, resourceArns: s.resources, conditions: s.conditions }))
+    .reduce((a, b) => a.combine(b));
+}

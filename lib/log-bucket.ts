@@ -1,0 +1,232 @@
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
+
+/** The service principal that writes invocation logs. */
+export const BEDROCK_SERVICE_PRINCIPAL = 'bedrock.amazonaws.com';
+
+/**
+ * Properties for `BedrockLogBucket`.
+ */
+export interface BedrockLogBucketProps {
+  /**
+   * An existing bucket to write the logs to. It must be in the same account and Region and have
+   * ACLs disabled (Object Ownership "Bucket owner enforced").
+   *
+   * If its policy cannot be edited from this app (an imported bucket), a warning prints the
+   * statement its owner must add.
+   *
+   * @default - a new bucket with secure defaults is created
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * The key prefix Bedrock writes under. Trailing slashes are dropped; `s3://`, a leading `/`,
+   * `.`/`..` segments, wildcards and characters S3 handles badly are refused.
+   *
+   * @default 'bedrock'
+   */
+  readonly keyPrefix?: string;
+
+  /**
+   * Encrypt the new bucket with this KMS key (SSE-KMS). Its key policy gets the statement that lets
+   * Bedrock call `kms:GenerateDataKey`. With an existing `bucket`, give the key the bucket uses.
+   *
+   * @default - the key of `bucket` when it has one, else SSE-S3 unless `createEncryptionKey` is set
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Create a customer managed KMS key (rotation on, retained on delete) and encrypt the new bucket
+   * with it.
+   *
+   * @default false - SSE-S3 (AES256), which needs no key policy and no kms:Decrypt for readers
+   */
+  readonly createEncryptionKey?: boolean;
+
+  /**
+   * Bucket that receives S3 server access logs for the new log bucket.
+   *
+   * @default - a dedicated access-log bucket is created (SSE-S3, versioned, retained)
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Lifecycle rules for the new bucket.
+   *
+   * @default - only incomplete multipart uploads are aborted after 7 days: no log object, current or
+   * noncurrent, ever expires
+   */
+  readonly lifecycleRules?: s3.LifecycleRule[];
+
+  /**
+   * What happens to the new bucket (and created key and access-log bucket) when the stack is
+   * deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The S3 destination Bedrock writes model invocation logs to ("large data delivery" included):
+ * a bucket with secure defaults (or an existing one), plus the write statement AWS documents for
+ * Bedrock, and with SSE-KMS the key-policy statement for `kms:GenerateDataKey`.
+ */
+export class BedrockLogBucket extends Construct {
+  /** The bucket Bedrock writes to. */
+  public readonly bucket: s3.IBucket;
+  /** The normalised key prefix (no leading or trailing `/`). */
+  public readonly keyPrefix: string;
+  /** The KMS key of the bucket, when SSE-KMS. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The statement that lets Bedrock write, as added to the bucket policy. */
+  public readonly bedrockWriteStatement: iam.PolicyStatement;
+  /** The bucket policy resource when this construct could add to it, so that others can depend on it. */
+  public readonly policyDependable?: Construct;
+
+  constructor(scope: Construct, id: string, props: BedrockLogBucketProps = {}) {
+    super(scope, id);
+    // Access-log delivery by bucket policy, not the LogDeliveryWrite ACL: ACLs stay disabled whatever the app's flags.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const errors = new ErrorCollector(`${this.node.path} props`);
+    this.keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+    if (props.encryptionKey && props.createEncryptionKey) {
+      errors.add('encryptionKey and createEncryptionKey: true contradict each other: give a key, or ask for one to be created, not both');
+    }
+    if (props.bucket) {
+      const forNew = (['createEncryptionKey', 'serverAccessLogsBucket', 'lifecycleRules', 'removalPolicy'] as const)
+        .filter((k) => props[k] !== undefined && props[k] !== false);
+      if (forNew.length > 0) {
+        errors.add(`${forNew.join(', ')} only apply to a bucket this construct creates, but bucket was given: configure the existing bucket ${props.bucket.node.path} directly, or drop bucket`);
+      }
+      if (props.encryptionKey && props.bucket.encryptionKey && props.bucket.encryptionKey !== props.encryptionKey) {
+        errors.add(`encryptionKey (${props.encryptionKey.node.path}) is not the key of bucket (${props.bucket.encryptionKey.node.path}): give the key the bucket encrypts with, or omit encryptionKey`);
+      }
+    }
+    errors.throwIfAny();
+
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    if (props.bucket) {
+      this.bucket = props.bucket;
+      this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
+    } else {
+      this.encryptionKey = props.encryptionKey ?? (props.createEncryptionKey ? new kms.Key(this, 'Key', {
+        description: 'Encrypts Amazon Bedrock model invocation logs',
+        enableKeyRotation: true,
+        removalPolicy,
+      }) : undefined);
+      const accessLogs = props.serverAccessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
+      const bucket = new s3.Bucket(this, 'Resource', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        versioned: true,
+        encryption: this.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+        encryptionKey: this.encryptionKey,
+        bucketKeyEnabled: this.encryptionKey ? true : undefined,
+        serverAccessLogsBucket: accessLogs,
+        serverAccessLogsPrefix: 'bedrock-log-bucket/',
+        lifecycleRules: props.lifecycleRules ?? [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+        removalPolicy,
+      });
+      this.bucket = bucket;
+      Validations.of(bucket).acknowledge(
+        { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.' },
+        { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: 'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.' },
+        { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: 'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.' },
+      );
+      if (!this.encryptionKey) {
+        const reason = 'SSE-S3 by default so that readers such as nOps need no kms:Decrypt grant; set createEncryptionKey or encryptionKey for SSE-KMS.';
+        Validations.of(bucket).acknowledge(
+          { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason },
+          { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason },
+          { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason },
+        );
+      }
+    }
+
+    const account = stack.account;
+    this.bedrockWriteStatement = new iam.PolicyStatement({
+      sid: 'AmazonBedrockLogsWrite',
+      principals: [new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL)],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${this.keyPrefix}/AWSLogs/${account}/BedrockModelInvocationLogs/*`)],
+      conditions: bedrockSourceConditions(stack),
+    });
+    const added = this.bucket.addToResourcePolicy(this.bedrockWriteStatement);
+    if (added.statementAdded) {
+      this.policyDependable = added.policyDependable as Construct | undefined ?? this.bucket.policy;
+    } else {
+      Annotations.of(this).addWarningV2('cdk-bedrock-invocation-logging:bucketPolicy',
+        `The policy of bucket ${this.bucket.node.path} cannot be edited from this app. Its owner must add this statement before deployment, or Bedrock refuses the configuration: ${JSON.stringify(stack.resolve(this.bedrockWriteStatement.toStatementJson()))}`);
+    }
+
+    if (this.encryptionKey) {
+      const keyStatement = new iam.PolicyStatement({
+        sid: 'AmazonBedrockLogsEncrypt',
+        principals: [new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL)],
+        actions: ['kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: bedrockSourceConditions(stack),
+      });
+      const keyAdded = this.encryptionKey.addToResourcePolicy(keyStatement, true);
+      if (!keyAdded.statementAdded) {
+        Annotations.of(this).addWarningV2('cdk-bedrock-invocation-logging:keyPolicy',
+          `The policy of KMS key ${this.encryptionKey.node.path} cannot be edited from this app. Its owner must add this statement before deployment: ${JSON.stringify(stack.resolve(keyStatement.toStatementJson()))}`);
+      }
+    }
+  }
+
+  /** `s3://bucket/prefix/`, the value for nOps's "S3 Data Prefix". */
+  public get s3DataPrefix(): string {
+    return `s3://${this.bucket.bucketName}/${this.keyPrefix}/`;
+  }
+
+  private createAccessLogsBucket(removalPolicy: RemovalPolicy): s3.IBucket {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      // S3 server access logging delivers only to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      removalPolicy,
+    });
+    const kmsReason = 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3, not SSE-KMS.';
+    const loopReason = 'This is the server access log destination; logging it to itself would loop and logging it elsewhere only moves the problem.';
+    const replReason = 'Access logs of the log bucket stay in the account and Region; replication is the account owner\'s choice.';
+    Validations.of(bucket).acknowledge(
+      { id: 'AwsSolutions-S1', reason: loopReason },
+      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: loopReason },
+      { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: loopReason },
+      { id: 'PCI.DSS.321-S3BucketLoggingEnabled', reason: loopReason },
+      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: kmsReason },
+      { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: kmsReason },
+      { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason: kmsReason },
+      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: replReason },
+      { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: replReason },
+      { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: replReason },
+    );
+    return bucket;
+  }
+}
+
+/** `aws:SourceAccount` and `aws:SourceArn` for this account and Region: the confused-deputy guard AWS documents. */
+export function bedrockSourceConditions(stack: Stack): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'bedrock', resource: '*' }) },
+  };
+}
+
+/** True when `value` is a literal that can be checked at synth. */
+export function isLiteral(value: string | undefined): value is string {
+  return value !== undefined && !Token.isUnresolved(value);
+}

@@ -1,0 +1,249 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IDependable } from 'constructs';
+import { BEDROCK_SERVICE_PRINCIPAL } from './log-bucket';
+import { ErrorCollector } from './private/validation';
+
+// The handler owns the resource property names; reading them from it keeps both sides in step.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const handlerModule: { PROPS: Record<string, string>; FLAGS: string[] } = require('./handler/index.js');
+
+/** Path of the handler source that is inlined into the template. */
+export const HANDLER_SOURCE_PATH = path.join(__dirname, 'handler', 'index.js');
+
+/**
+ * SSM parameter that remembers the configuration that was in place before this library set it.
+ * One per account and Region, like the setting itself.
+ */
+export const STATE_PARAMETER_NAME = '/cdk-bedrock-invocation-logging/previous-configuration';
+
+/**
+ * What the custom resource does to the account's logging configuration when it is deleted.
+ * In every case it acts only if the configuration is still the one this resource wrote.
+ */
+export enum OnDelete {
+  /** Put back the configuration that was there before (or delete it if there was none). */
+  RESTORE = 'RESTORE',
+  /** Delete the configuration: Bedrock stops logging in the account and Region. */
+  DELETE = 'DELETE',
+  /** Leave the configuration in place (the bucket is retained too, so logging goes on). */
+  RETAIN = 'RETAIN',
+}
+
+/**
+ * Properties for `ModelInvocationLoggingConfiguration`.
+ */
+export interface ModelInvocationLoggingConfigurationProps {
+  /** Bucket Bedrock writes logs and large payloads to (`s3Config`, and `largeDataDeliveryS3Config` with CloudWatch). */
+  readonly bucket: s3.IBucket;
+
+  /** Key prefix in the bucket, without leading or trailing `/`. */
+  readonly keyPrefix: string;
+
+  /**
+   * CloudWatch Logs destination (legacy). Requires `serviceRole`.
+   *
+   * @default - no CloudWatch Logs destination
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * Role Bedrock assumes to write to `logGroup`. Requires `logGroup`.
+   *
+   * @default - no CloudWatch Logs destination
+   */
+  readonly serviceRole?: iam.IRole;
+
+  /**
+   * Log text prompts and completions. Turn off where prompts are too sensitive to keep.
+   * @default true
+   */
+  readonly textDataDeliveryEnabled?: boolean;
+  /** Log image inputs and outputs. @default true */
+  readonly imageDataDeliveryEnabled?: boolean;
+  /** Log embeddings. @default true */
+  readonly embeddingDataDeliveryEnabled?: boolean;
+  /** Log video inputs and outputs. @default true */
+  readonly videoDataDeliveryEnabled?: boolean;
+  /** Log audio inputs and outputs. @default true */
+  readonly audioDataDeliveryEnabled?: boolean;
+
+  /**
+   * What deleting the resource does to the configuration, if it is still the one this resource wrote.
+   *
+   * @default OnDelete.RESTORE
+   */
+  readonly onDelete?: OnDelete;
+
+  /**
+   * Fail on create when the account and Region already has a different logging configuration,
+   * instead of replacing it (and remembering it for `OnDelete.RESTORE`).
+   *
+   * @default false
+   */
+  readonly failIfAlreadyConfigured?: boolean;
+
+  /**
+   * Succeed without doing anything in a Region where Bedrock's endpoint does not resolve, instead
+   * of failing. Meant for StackSets that target every Region.
+   *
+   * @default false
+   */
+  readonly skipUnsupportedRegions?: boolean;
+
+  /**
+   * Runtime of the custom resource handler.
+   *
+   * @default lambda.Runtime.NODEJS_22_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Resources the configuration must wait for: Bedrock validates the destinations when the
+   * configuration is saved, so the bucket policy, key and role policy must exist first.
+   *
+   * @default - none besides the bucket, log group and role
+   */
+  readonly dependsOn?: IDependable[];
+}
+
+/**
+ * Bedrock's model invocation logging configuration for the stack's account and Region, managed by a
+ * custom resource (CloudFormation has no resource type for it). The handler is inlined: no assets.
+ *
+ * Only one may exist per stack, and it should exist once per account and Region.
+ */
+export class ModelInvocationLoggingConfiguration extends Construct {
+  /** The custom resource. */
+  public readonly resource: CustomResource;
+  /** The handler function. */
+  public readonly handler: lambda.Function;
+  /** What the handler last did, for a stack output. */
+  public readonly message: string;
+
+  constructor(scope: Construct, id: string, props: ModelInvocationLoggingConfigurationProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const errors = new ErrorCollector(`${this.node.path} props`);
+    const flags = handlerModule.FLAGS;
+    const flagValues = flags.map((f) => (props as any)[f] ?? true);
+    if (flagValues.every((v) => v === false)) {
+      errors.add(`${flags.join(', ')} are all false: nothing would be logged; turn at least one on`);
+    }
+    if (!!props.logGroup !== !!props.serviceRole) {
+      errors.add('logGroup and serviceRole go together: give both for a CloudWatch Logs destination, or neither');
+    }
+    const others = stack.node.findAll().filter((c) => c instanceof ModelInvocationLoggingConfiguration);
+    if (others.length > 1) {
+      errors.add(`this stack already has one at ${others[0].node.path}: the setting is one per account and Region, so create it once`);
+    }
+    errors.throwIfAny();
+
+    const role = new iam.Role(this, 'HandlerRole', {
+      description: 'Custom resource handler that manages Bedrock model invocation logging',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    const logGroup = new logs.LogGroup(this, 'HandlerLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ManageInvocationLogging',
+        actions: [
+          'bedrock:PutModelInvocationLoggingConfiguration',
+          'bedrock:GetModelInvocationLoggingConfiguration',
+          'bedrock:DeleteModelInvocationLoggingConfiguration',
+        ],
+        // These actions have no resource type: IAM accepts only "*".
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'RememberPreviousConfiguration',
+        actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: STATE_PARAMETER_NAME.slice(1) })],
+      }),
+    ];
+    if (props.serviceRole) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'PassRoleToBedrock',
+        actions: ['iam:PassRole'],
+        resources: [props.serviceRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': BEDROCK_SERVICE_PRINCIPAL } },
+      }));
+    }
+    const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
+      description: 'Manage Bedrock model invocation logging, nothing else',
+      statements,
+      roles: [role],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'bedrock:Put/Get/DeleteModelInvocationLoggingConfiguration have no resource type; IAM only accepts "*" for them. Every other statement names its resource.',
+    });
+
+    this.handler = new lambda.Function(this, 'Handler', {
+      description: 'Manages Bedrock model invocation logging for this account and Region (inline, no assets)',
+      runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(fs.readFileSync(HANDLER_SOURCE_PATH, 'utf8')),
+      role,
+      logGroup,
+      timeout: Duration.minutes(4),
+      // CloudFormation invokes asynchronously: a retried invocation would answer twice.
+      retryAttempts: 0,
+    });
+    this.handler.node.addDependency(policy);
+    const lambdaReasons = {
+      'AwsSolutions-L1': 'Node.js 22 is the pinned default so that a template rolled out to many accounts does not change runtime under its users; the handler also runs on Node.js 24 (runtime prop).',
+      'HIPAA.Security-LambdaConcurrency': 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.',
+      'NIST.800.53.R5-LambdaConcurrency': 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.',
+      'HIPAA.Security-LambdaDLQ': 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.',
+      'NIST.800.53.R5-LambdaDLQ': 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.',
+      'HIPAA.Security-LambdaInsideVPC': 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.',
+      'NIST.800.53.R5-LambdaInsideVPC': 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.',
+      'PCI.DSS.321-LambdaInsideVPC': 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.',
+    };
+    Validations.of(this.handler).acknowledge(...Object.entries(lambdaReasons).map(([ruleId, reason]) => ({ id: ruleId, reason })));
+    const logReason = 'The handler logs request metadata only, no prompts; CloudWatch Logs encrypts it service-side.';
+    Validations.of(logGroup).acknowledge(
+      { id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', reason: logReason },
+      { id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: logReason },
+      { id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted', reason: logReason },
+    );
+
+    const P = handlerModule.PROPS;
+    const properties: Record<string, unknown> = {
+      [P.bucketName]: props.bucket.bucketName,
+      [P.keyPrefix]: props.keyPrefix,
+      [P.onDelete]: props.onDelete ?? OnDelete.RESTORE,
+      [P.failIfAlreadyConfigured]: props.failIfAlreadyConfigured ?? false,
+      [P.skipUnsupportedRegions]: props.skipUnsupportedRegions ?? false,
+      [P.stateParameterName]: STATE_PARAMETER_NAME,
+    };
+    if (props.logGroup && props.serviceRole) {
+      properties[P.logGroupName] = props.logGroup.logGroupName;
+      properties[P.roleArn] = props.serviceRole.roleArn;
+    }
+    flags.forEach((f, i) => { properties[f[0].toUpperCase() + f.slice(1)] = flagValues[i]; });
+
+    this.resource = new CustomResource(this, 'Resource', {
+      resourceType: 'Custom::BedrockModelInvocationLogging',
+      serviceToken: this.handler.functionArn,
+      serviceTimeout: Duration.minutes(5),
+      properties,
+    });
+    this.resource.node.addDependency(policy, props.bucket, ...(props.dependsOn ?? []));
+    this.message = this.resource.getAttString('Message');
+  }
+}

@@ -1,0 +1,37 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+
+/**
+ * Flattens a resolved CloudFormation value the way cdk-nag names findings
+ * (`<Logical.Arn>/prefix/*`), so that one acknowledgement names one exact resource.
+ */
+export function flattenReference(node: unknown): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const o = node as Record<string, any>;
+  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(flattenReference).join(o['Fn::Join'][0]);
+  if (o['Fn::Sub']) return flattenReference(o['Fn::Sub']);
+  if (o['Fn::GetAtt']) return `<${flattenReference(o['Fn::GetAtt'][0])}.${flattenReference(o['Fn::GetAtt'][1])}>`;
+  if (o['Fn::ImportValue']) return flattenReference(o['Fn::ImportValue']);
+  if (o.Ref) return `<${flattenReference(o.Ref)}>`;
+  return JSON.stringify(node);
+}
+
+/**
+ * Acknowledges AwsSolutions-IAM5 for each wildcard resource of `statements` on `policy`, one
+ * finding at a time (never the whole rule), with `reason`.
+ */
+export function acknowledgeResourceWildcards(policy: IConstruct, statements: iam.PolicyStatement[], reason: string): void {
+  const stack = Stack.of(policy);
+  const findings = new Set<string>();
+  for (const statement of statements) {
+    for (const resource of statement.resources) {
+      const flat = flattenReference(stack.resolve(resource));
+      if (flat.includes('*')) findings.add(`AwsSolutions-IAM5[Resource::${flat}]`);
+    }
+  }
+  if (findings.size > 0) {
+    Validations.of(policy).acknowledge(...[...findings].map((id) => ({ id, reason })));
+  }
+}
