@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -164,7 +164,7 @@ export class BedrockLogBucket extends Construct {
       this.policyDependable = added.policyDependable as Construct | undefined ?? this.bucket.policy;
     } else {
       Annotations.of(this).addWarningV2('cdk-bedrock-invocation-logging:bucketPolicy',
-        `The policy of bucket ${this.bucket.node.path} cannot be edited from this app. Its owner must add this statement before deployment, or Bedrock refuses the configuration: ${JSON.stringify(stack.resolve(this.bedrockWriteStatement.toStatementJson()))}`);
+        `The policy of bucket ${this.bucket.node.path} cannot be edited from this app. Its owner must add this statement before deployment, or Bedrock refuses the configuration: ${plainJson(stack, this.bedrockWriteStatement)}`);
     }
 
     if (this.encryptionKey) {
@@ -178,7 +178,7 @@ export class BedrockLogBucket extends Construct {
       const keyAdded = this.encryptionKey.addToResourcePolicy(keyStatement, true);
       if (!keyAdded.statementAdded) {
         Annotations.of(this).addWarningV2('cdk-bedrock-invocation-logging:keyPolicy',
-          `The policy of KMS key ${this.encryptionKey.node.path} cannot be edited from this app. Its owner must add this statement before deployment: ${JSON.stringify(stack.resolve(keyStatement.toStatementJson()))}`);
+          `The policy of KMS key ${this.encryptionKey.node.path} cannot be edited from this app. Its owner must add this statement before deployment: ${plainJson(stack, keyStatement)}`);
       }
     }
   }
@@ -226,7 +226,18 @@ export function bedrockSourceConditions(stack: Stack): Record<string, Record<str
   };
 }
 
-/** True when `value` is a literal that can be checked at synth. */
-export function isLiteral(value: string | undefined): value is string {
-  return value !== undefined && !Token.isUnresolved(value);
+/**
+ * A statement as JSON a bucket or key owner can paste: intrinsics are flattened, the partition is
+ * `aws`, and what is not known at synth shows as `${AWS::AccountId}`, `${AWS::Region}` or `${Logical.Attr}`.
+ */
+function plainJson(stack: Stack, statement: iam.PolicyStatement): string {
+  const flat = (node: any): any => {
+    if (Array.isArray(node)) return node.map(flat);
+    if (node === null || typeof node !== 'object') return node;
+    if (node['Fn::Join']) return (node['Fn::Join'][1] as any[]).map(flat).join(node['Fn::Join'][0]);
+    if (node.Ref) return node.Ref === 'AWS::Partition' ? 'aws' : `\${${node.Ref}}`;
+    if (node['Fn::GetAtt']) return `\${${node['Fn::GetAtt'].join('.')}}`;
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, flat(v)]));
+  };
+  return JSON.stringify(flat(stack.resolve(statement.toStatementJson())));
 }

@@ -1,0 +1,41 @@
+import * as fs from 'fs';
+import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, HANDLER_SOURCE_PATH } from '../lib';
+
+/** The options a security reviewer reads most: KMS, CloudWatch, nOps grant with legacy read, text off, nested prefix. */
+export const ALL_OPTIONS: BedrockInvocationLoggingStackProps = {
+  keyPrefix: 'finops/bedrock',
+  createEncryptionKey: true,
+  cloudWatchLogs: true,
+  textDataDeliveryEnabled: false,
+  nopsRoleName: 'Nops-Integration-abc123',
+  nopsLegacyCloudWatchLogsRead: true,
+};
+
+/** Synthesizes the deployable stack the way bin/app.ts does (no bootstrap, no assets). */
+export function synthStack(props: BedrockInvocationLoggingStackProps = {}): { stack: BedrockInvocationLoggingStack; template: Template } {
+  const app = new App();
+  const stack = new BedrockInvocationLoggingStack(app, 'BedrockInvocationLogging', {
+    synthesizer: new BootstraplessSynthesizer(),
+    ...props,
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** The handler source exactly as it is inlined. */
+export const HANDLER_SOURCE = fs.readFileSync(HANDLER_SOURCE_PATH, 'utf8');
+
+/** Resources of one type, as [logicalId, resource] pairs. */
+export function resourcesOfType(template: Template, type: string): Array<[string, any]> {
+  return Object.entries(template.findResources(type));
+}
+
+/** The only resource of a type; fails if there are several. */
+export function onlyResource(template: Template, type: string): [string, any] {
+  const found = resourcesOfType(template, type);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}, found ${found.length}: ${found.map(([id]) => id).join(', ')}`);
+  }
+  return found[0];
+}
