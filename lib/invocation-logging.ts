@@ -8,7 +8,7 @@ import { Construct, IDependable } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockLogBucket } from './log-bucket';
 import { ModelInvocationLoggingConfiguration, OnDelete } from './logging-configuration';
-import { ErrorCollector } from './private/validation';
+import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
 /**
  * Properties for `BedrockInvocationLogging`.
@@ -166,6 +166,8 @@ export class BedrockInvocationLogging extends Construct {
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);
+    // Validated here too, so that one error lists every problem of these props.
+    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
     if (!props.cloudWatchLogs) {
       const cwOnly = (['logGroupName', 'logGroupRetention', 'logGroupEncryptionKey'] as const).filter((k) => props[k] !== undefined);
       if (cwOnly.length > 0) {
@@ -176,7 +178,7 @@ export class BedrockInvocationLogging extends Construct {
 
     this.logBucket = new BedrockLogBucket(this, 'LogBucket', {
       bucket: props.bucket,
-      keyPrefix: props.keyPrefix,
+      keyPrefix,
       encryptionKey: props.encryptionKey,
       createEncryptionKey: props.createEncryptionKey,
       serverAccessLogsBucket: props.serverAccessLogsBucket,

@@ -1,0 +1,187 @@
+/**
+ * A local stand-in for the parts of AWS the custom resource handler talks to, on 127.0.0.1:
+ * - Bedrock's REST API (restJson1): PUT/GET/DELETE /logging/modelinvocations, body `{loggingConfig}`,
+ *   errors as status + `x-amzn-errortype` + `{message}`;
+ * - SSM's JSON 1.1 API (`X-Amz-Target: AmazonSSM.GetParameter|PutParameter|DeleteParameter`);
+ * - a CloudFormation ResponseURL receiver (PUT /cfn-response/...).
+ * Point the real AWS SDK at it with AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_SSM = `fake.url`.
+ * Used by the wire tests and by scripts/bench-handler.ts.
+ */
+import * as http from 'http';
+import { AddressInfo, Socket } from 'net';
+
+/** Operations the fake serves, named after their IAM actions. */
+export type Op = 'PutModelInvocationLoggingConfiguration' | 'GetModelInvocationLoggingConfiguration'
+| 'DeleteModelInvocationLoggingConfiguration' | 'GetParameter' | 'PutParameter' | 'DeleteParameter';
+
+/**
+ * What a request can run into:
+ * - `propagation`: 400 ValidationException "Failed to validate permissions for bucket ..." (IAM not yet propagated)
+ * - `invalid`: 400 ValidationException that is not the propagation message (a real misconfiguration)
+ * - `throttle`: 429 ThrottlingException; `server-error`: 500 InternalServerException
+ * - `access-denied`: 403 AccessDeniedException
+ * - `reset`: the socket is destroyed without an answer (ECONNRESET)
+ * - `hang`: no answer at all until the fake stops
+ */
+export type Fault = 'propagation' | 'invalid' | 'throttle' | 'server-error' | 'access-denied' | 'reset' | 'hang';
+
+/** One call as the fake saw it. */
+export interface Call { readonly op: Op; readonly body: any; readonly signed: boolean }
+
+/** One response the handler PUT to the ResponseURL. */
+export interface CfnResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data?: Record<string, string>;
+  /** Size of the body on the wire, in bytes (CloudFormation accepts at most 4096). */
+  readonly bytes: number;
+}
+
+const LOGGING_PATH = '/logging/modelinvocations';
+
+export class FakeAws {
+  /** Bedrock's logging configuration for the account and Region; undefined when none is set. */
+  public config: any = undefined;
+  /** SSM parameters by name. */
+  public readonly parameters = new Map<string, string>();
+  /** Every Bedrock and SSM call, in order (ResponseURL PUTs are in `responses`). */
+  public readonly calls: Call[] = [];
+  /** Every body PUT to the ResponseURL. */
+  public readonly responses: CfnResponse[] = [];
+  /** Fields a Put silently does not keep, as a Region or an old SDK that does not know them would. */
+  public dropOnPut: string[] = [];
+  /** Status the ResponseURL answers with (to test the handler's retry of its own response). */
+  public responseStatuses: number[] = [];
+  private readonly faults = new Map<Op, Fault[]>();
+  private readonly server = http.createServer((req, res) => this.serve(req, res));
+  private readonly sockets = new Set<Socket>();
+  private readonly waiters: Array<() => void> = [];
+
+  /** Base URL, valid after `start()`. */
+  public url = '';
+
+  /** The next calls of `op` run into these faults, one per call, in order. */
+  public fail(op: Op, ...faults: Fault[]): this {
+    this.faults.set(op, [...(this.faults.get(op) ?? []), ...faults]);
+    return this;
+  }
+
+  /** A pre-signed-looking URL for CloudFormation's answer. */
+  public get responseUrl(): string {
+    return `${this.url}/cfn-response/stack?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc`;
+  }
+
+  /** How many calls of each operation were made. */
+  public count(op?: Op): number {
+    return op ? this.calls.filter((c) => c.op === op).length : this.calls.length;
+  }
+
+  public async start(): Promise<this> {
+    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  public async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Resolves once `n` responses have arrived (or rejects after `ms`). */
+  public async waitForResponses(n = 1, ms = 10_000): Promise<CfnResponse[]> {
+    const end = Date.now() + ms;
+    while (this.responses.length < n) {
+      if (Date.now() > end) throw new Error(`expected ${n} response(s) at the ResponseURL, got ${this.responses.length}`);
+      await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 50); });
+    }
+    return this.responses;
+  }
+
+  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (req.url?.startsWith('/cfn-response/')) return this.cfnResponse(raw, res);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      let op: Op | undefined;
+      if (req.url?.split('?')[0] === LOGGING_PATH) {
+        op = ({ PUT: 'PutModelInvocationLoggingConfiguration', GET: 'GetModelInvocationLoggingConfiguration', DELETE: 'DeleteModelInvocationLoggingConfiguration' } as const)[req.method as 'PUT'];
+      } else if (req.method === 'POST' && target.startsWith('AmazonSSM.')) {
+        op = target.slice('AmazonSSM.'.length) as Op;
+      }
+      if (!op) return this.reply(res, 404, { message: `fake AWS does not serve ${req.method} ${req.url} ${target}` }, 'UnknownOperationException');
+      const body = raw ? JSON.parse(raw) : {};
+      this.calls.push({ op, body, signed: /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? '')) });
+      const fault = this.faults.get(op)?.shift();
+      if (fault) return this.fault(fault, op, body, req, res);
+      return op.endsWith('Parameter') ? this.ssm(op, body, res) : this.bedrock(op, body, res);
+    });
+  }
+
+  private bedrock(op: Op, body: any, res: http.ServerResponse): void {
+    if (op === 'GetModelInvocationLoggingConfiguration') return this.reply(res, 200, this.config ? { loggingConfig: this.config } : {});
+    if (op === 'DeleteModelInvocationLoggingConfiguration') { this.config = undefined; return this.reply(res, 200, {}); }
+    const cfg = { ...body.loggingConfig };
+    if (!cfg.s3Config && !cfg.cloudWatchConfig) return this.reply(res, 400, { message: 'At least one destination is required' }, 'ValidationException');
+    for (const f of this.dropOnPut) delete cfg[f];
+    this.config = cfg;
+    return this.reply(res, 200, {});
+  }
+
+  private ssm(op: Op, body: any, res: http.ServerResponse): void {
+    const name = body.Name;
+    const notFound = () => this.reply(res, 400, { __type: 'com.amazonaws.ssm#ParameterNotFound', message: '' }, undefined, 'json11');
+    if (op === 'GetParameter') {
+      if (!this.parameters.has(name)) return notFound();
+      return this.reply(res, 200, { Parameter: { Name: name, Type: 'String', Value: this.parameters.get(name), Version: 1 } }, undefined, 'json11');
+    }
+    if (op === 'DeleteParameter') {
+      if (!this.parameters.delete(name)) return notFound();
+      return this.reply(res, 200, {}, undefined, 'json11');
+    }
+    if (this.parameters.has(name) && !body.Overwrite) {
+      return this.reply(res, 400, { __type: 'ParameterAlreadyExists', message: 'The parameter already exists.' }, undefined, 'json11');
+    }
+    this.parameters.set(name, body.Value);
+    return this.reply(res, 200, { Version: 1, Tier: 'Standard' }, undefined, 'json11');
+  }
+
+  private fault(fault: Fault, op: Op, body: any, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const ssm = op.endsWith('Parameter');
+    const err = (status: number, type: string, message: string) => (ssm
+      ? this.reply(res, status, { __type: type, message }, undefined, 'json11')
+      : this.reply(res, status, { message }, type));
+    const bucket = body?.loggingConfig?.s3Config?.bucketName ?? 'unknown';
+    switch (fault) {
+      case 'propagation': return err(400, 'ValidationException', `Failed to validate permissions for bucket ${bucket} and prefix. Please check the bucket policy`);
+      case 'invalid': return err(400, 'ValidationException', 'Value at loggingConfig.s3Config.bucketName failed to satisfy constraint');
+      case 'throttle': return err(429, 'ThrottlingException', 'Rate exceeded');
+      case 'server-error': return err(500, ssm ? 'InternalServerError' : 'InternalServerException', 'Internal failure');
+      case 'access-denied': return err(403, 'AccessDeniedException', `User: arn:aws:sts::123456789012:assumed-role/HandlerRole/fn is not authorized to perform: ${ssm ? 'ssm' : 'bedrock'}:${op} because no identity-based policy allows the ${ssm ? 'ssm' : 'bedrock'}:${op} action`);
+      case 'reset': req.socket.destroy(); return;
+      case 'hang': return; // answered never; stop() destroys the socket
+    }
+  }
+
+  private cfnResponse(raw: string, res: http.ServerResponse): void {
+    const status = this.responseStatuses.shift() ?? 200;
+    if (status < 300) this.responses.push({ ...JSON.parse(raw), bytes: Buffer.byteLength(raw) });
+    res.writeHead(status).end();
+    this.waiters.splice(0).forEach((w) => w());
+  }
+
+  private reply(res: http.ServerResponse, status: number, body: unknown, errorType?: string, protocol: 'rest' | 'json11' = 'rest'): void {
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': protocol === 'json11' ? 'application/x-amz-json-1.1' : 'application/json',
+      'x-amzn-requestid': `req-${this.calls.length}`,
+    };
+    if (errorType) headers['x-amzn-errortype'] = errorType;
+    res.writeHead(status, headers).end(JSON.stringify(body));
+  }
+}

@@ -1,0 +1,40 @@
+import * as fs from 'fs';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { resolveTemplate } from '../resolve';
+const t = resolveTemplate(JSON.parse(fs.readFileSync('/tmp/sec/out-all/S.template.json', 'utf8')));
+const R = t.Resources;
+const bp = R.InvocationLoggingLogBucketPolicy9368D5ED.Properties.PolicyDocument;
+const bucket = R.InvocationLoggingLogBucketPolicy9368D5ED.Properties.Bucket;
+console.log(bucket, JSON.stringify(bp.Statement[1]));
+async function q(principal: string, action: string, resource: string, ctx: Record<string, any>, extra: any = {}) {
+  const t0 = Date.now();
+  const r = await runSimulation({ request: { principal, action, resource: { resource, accountId: '111122223333' }, contextVariables: ctx }, identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: bp, ...extra }, {});
+  const out = r.resultType === 'error' ? JSON.stringify(r.errors) : r.overallResult + ' ignored=' + JSON.stringify((r as any).result?.ignoredContextKeys);
+  console.log(Date.now() - t0, 'ms', principal, action, resource, JSON.stringify(ctx), '=>', out);
+}
+(async () => {
+  const good = { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': 'arn:aws:bedrock:us-east-1:111122223333:model-invocation-logging', 'aws:SecureTransport': 'true' };
+  await q('bedrock.amazonaws.com', 's3:PutObject', `arn:aws:s3:::${bucket}/a/b/c/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2025/01/01/00/x.json.gz`, good);
+  await q('bedrock.amazonaws.com', 's3:PutObject', `arn:aws:s3:::${bucket}/a/b/c/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2025/01/01/00/x.json.gz`, { ...good, 'aws:SourceAccount': '444455556666' });
+  await q('bedrock.amazonaws.com', 's3:PutObject', `arn:aws:s3:::${bucket}/a/b/c/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2025/01/01/00/x.json.gz`, { ...good, 'aws:SecureTransport': 'false' });
+  await q('bedrock.amazonaws.com', 's3:GetObject', `arn:aws:s3:::${bucket}/a/b/c/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2025/01/01/00/x.json.gz`, good);
+  await q('bedrock.amazonaws.com', 's3:PutObject', `arn:aws:s3:::${bucket}/a/b/c/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2025/01/01/00/x.json.gz`, { 'aws:SecureTransport': 'true' });
+  await q('bedrock.amazonaws.com', 's3:ListBucket', `arn:aws:s3:::${bucket}`, { ...good, 's3:prefix': 'a/b/c/' });
+  const nops = { name: 'nops', policy: R.NopsIntegrationPolicy6350DEC4.Properties.PolicyDocument };
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:ListBucket', `arn:aws:s3:::${bucket}`, { 's3:prefix': 'a/b/c/AWSLogs/', 'aws:SecureTransport': 'true' }, { identityPolicies: [nops] });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:ListBucket', `arn:aws:s3:::${bucket}`, { 's3:prefix': 'a/b/c', 'aws:SecureTransport': 'true' }, { identityPolicies: [nops] });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:ListBucket', `arn:aws:s3:::${bucket}`, { 'aws:SecureTransport': 'true' }, { identityPolicies: [nops] });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:GetObject', `arn:aws:s3:::${bucket}/a/b/c-other/x`, { 'aws:SecureTransport': 'true' }, { identityPolicies: [nops] });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:GetObject', `arn:aws:s3:::${bucket}/a/b/c/x`, { 'aws:SecureTransport': 'true' }, { identityPolicies: [nops] });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:GetObject', `arn:aws:s3:::${bucket}/a/b/c/x`, { 'aws:SecureTransport': 'false' }, { identityPolicies: [nops] });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 's3:GetObject', `arn:aws:s3:::${bucket}/a/b/c/x`, {}, { identityPolicies: [nops] });
+  const kp = R.InvocationLoggingLogBucketKey39183077.Properties.KeyPolicy;
+  const keyArn = `arn:aws:kms:us-east-1:111122223333:key/${R.InvocationLoggingLogBucketKey39183077 ? 'x' : ''}`;
+  console.log(JSON.stringify(nops.policy.Statement[2]));
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 'kms:Decrypt', nops.policy.Statement[2].Resource, { 'aws:SecureTransport': 'true' }, { identityPolicies: [nops], resourcePolicy: kp });
+  await q('arn:aws:iam::111122223333:role/Nops-Integration-abc', 'kms:Encrypt', nops.policy.Statement[2].Resource, { 'aws:SecureTransport': 'true' }, { identityPolicies: [nops], resourcePolicy: kp });
+  await q('bedrock.amazonaws.com', 'kms:GenerateDataKey', nops.policy.Statement[2].Resource, good, { resourcePolicy: kp });
+  await q('bedrock.amazonaws.com', 'kms:GenerateDataKey', nops.policy.Statement[2].Resource, {'aws:SourceAccount': '111122223333'}, { resourcePolicy: kp });
+  await q('bedrock.amazonaws.com', 'kms:Decrypt', nops.policy.Statement[2].Resource, good, { resourcePolicy: kp });
+  void keyArn;
+})();
