@@ -3,8 +3,6 @@
 // Custom resource for Bedrock model invocation logging: one setting per account and Region.
 // Inlined verbatim into the template (no assets), so it needs only Node built-ins and the
 // AWS SDK v3 that the Lambda Node.js runtime ships. It answers CloudFormation itself (no cfn-response).
-const http = require('http');
-const https = require('https');
 
 /** Resource property names; the construct (logging-configuration.ts) reads them from here. */
 const PROPS = {
@@ -56,37 +54,29 @@ function desiredConfig(props) {
   };
 }
 
-/** Canonical form for comparisons: absent flags are false, absent prefixes are ''. @param {any} c */
+/** Canonical form for comparisons (absent flags are false, absent prefixes ''); null if nothing is configured. @param {any} c */
 function canon(c) {
   if (!c || !c.s3Config && !c.cloudWatchConfig) return null;
-  const s3 = (/** @type {any} */ s) => s && s.bucketName ? { b: s.bucketName, p: s.keyPrefix || '' } : null;
+  const s3 = (/** @type {any} */ s) => s && s.bucketName ? [s.bucketName, s.keyPrefix || ''] : null;
   const cw = c.cloudWatchConfig;
-  return {
-    s3: s3(c.s3Config),
-    cw: cw ? { g: cw.logGroupName, r: cw.roleArn, l: s3(cw.largeDataDeliveryS3Config) } : null,
-    f: FLAGS.map((f) => c[f] === true),
-  };
+  /** @type {any} */
+  const o = { s3Config: s3(c.s3Config), cloudWatchConfig: cw ? [cw.logGroupName, cw.roleArn, s3(cw.largeDataDeliveryS3Config)] : null };
+  for (const f of FLAGS) o[f] = c[f] === true;
+  return o;
 }
 const same = (/** @type {any} */ a, /** @type {any} */ b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
-
 /** Fields the service did not keep as asked. @param {any} want @param {any} got */
 function dropped(want, got) {
-  const w = canon(want), g = canon(got) || { s3: null, cw: null, f: [] };
-  const out = [];
-  if (JSON.stringify(w && w.s3) !== JSON.stringify(g.s3)) out.push('s3Config');
-  if (JSON.stringify(w && w.cw) !== JSON.stringify(g.cw)) out.push('cloudWatchConfig');
-  FLAGS.forEach((f, i) => { if (w && w.f[i] !== g.f[i]) out.push(f); });
-  return out;
+  const w = canon(want) || {}, g = canon(got) || {};
+  return Object.keys(w).filter((k) => JSON.stringify(w[k]) !== JSON.stringify(g[k]));
 }
 
 /** @type {any} */ let bedrock;
 /** @type {any} */ let ssm;
-/** @type {any} */ let sdk;
+/** @type {string | undefined} */ let lastRaw;
 function clients() {
   if (bedrock) return;
-  sdk = require('@aws-sdk/client-bedrock');
-  // Our own bounded retry decides; the SDK makes one attempt per call.
-  bedrock = new sdk.BedrockClient({ maxAttempts: 1 });
+  bedrock = new (require('@aws-sdk/client-bedrock').BedrockClient)({ maxAttempts: 1 }); // our retry decides
   // Send the body we built, so a runtime SDK that does not know a newer flag cannot drop it...
   bedrock.middlewareStack.add((/** @type {any} */ next, /** @type {any} */ ctx) => async (/** @type {any} */ args) => {
     if (ctx.commandName === PUT + 'Command') args.request.body = JSON.stringify({ loggingConfig: args.input.loggingConfig });
@@ -99,47 +89,41 @@ function clients() {
     if (body && typeof body.on === 'function') {
       const chunks = [];
       for await (const c of body) chunks.push(Buffer.from(c));
-      const buf = Buffer.concat(chunks);
-      lastRaw = buf.toString('utf8');
-      out.response.body = require('stream').Readable.from([buf]);
+      lastRaw = Buffer.concat(chunks).toString('utf8');
+      out.response.body = require('stream').Readable.from([Buffer.from(lastRaw)]);
     }
     return out;
   }, { step: 'deserialize', priority: 'low', name: 'bilRawGet' });
   ssm = new (require('@aws-sdk/client-ssm').SSMClient)({});
 }
-/** @type {string | undefined} */ let lastRaw;
-function sdkVersion() {
-  try { return require('@aws-sdk/client-bedrock/package.json').version; } catch { return 'unknown'; }
-}
 
-const getConfig = async () => {
-  lastRaw = undefined;
-  const out = await bedrock.send(new sdk.GetModelInvocationLoggingConfigurationCommand({}));
-  let raw;
-  try { raw = lastRaw && JSON.parse(lastRaw).loggingConfig; } catch { raw = undefined; }
-  return canon(raw || out.loggingConfig) ? (raw || out.loggingConfig) : null;
-};
-const putConfig = (/** @type {any} */ cfg) => bedrock.send(new sdk.PutModelInvocationLoggingConfigurationCommand({ loggingConfig: cfg }));
-const deleteConfig = () => bedrock.send(new sdk.DeleteModelInvocationLoggingConfigurationCommand({}));
-
-async function readState(/** @type {string} */ name) {
+/** Sends one command; an error carries the IAM action, for the hint. @param {string} action @param {any} input */
+async function call(action, input = {}) {
+  const [svc, op] = action.split(':');
   try {
-    const out = await ssm.send(new (require('@aws-sdk/client-ssm').GetParameterCommand)({ Name: name }));
-    return JSON.parse(out.Parameter.Value);
+    return await (svc === 'ssm' ? ssm : bedrock).send(new (require(`@aws-sdk/client-${svc}`)[op + 'Command'])(input));
   } catch (e) {
-    if (/** @type {any} */ (e).name === 'ParameterNotFound') return undefined;
+    if (e && typeof e === 'object') /** @type {any} */ (e).action = action;
     throw e;
   }
 }
-const writeState = (/** @type {string} */ name, /** @type {any} */ state) => ssm.send(new (require('@aws-sdk/client-ssm').PutParameterCommand)({
-  Name: name, Type: 'String', Overwrite: true, Value: JSON.stringify(state),
+const getConfig = async () => {
+  lastRaw = undefined;
+  const out = await call('bedrock:GetModelInvocationLoggingConfiguration');
+  let raw;
+  try { raw = lastRaw && JSON.parse(lastRaw).loggingConfig; } catch { raw = undefined; }
+  const cfg = raw || out.loggingConfig;
+  return canon(cfg) ? cfg : null;
+};
+const putConfig = (/** @type {any} */ cfg) => call('bedrock:' + PUT, { loggingConfig: cfg });
+const deleteConfig = () => call('bedrock:DeleteModelInvocationLoggingConfiguration');
+const notFound = (/** @type {any} */ e) => { if (!e || e.name !== 'ParameterNotFound') throw e; };
+const readState = (/** @type {string} */ Name) => call('ssm:GetParameter', { Name }).then((o) => JSON.parse(o.Parameter.Value), notFound);
+const writeState = (/** @type {string} */ Name, /** @type {any} */ state) => call('ssm:PutParameter', {
+  Name, Type: 'String', Overwrite: true, Value: JSON.stringify(state),
   Description: 'Bedrock model invocation logging before cdk-bedrock-invocation-logging set it; restored on stack delete',
-}));
-async function deleteState(/** @type {string} */ name) {
-  try { await ssm.send(new (require('@aws-sdk/client-ssm').DeleteParameterCommand)({ Name: name })); } catch (e) {
-    if (/** @type {any} */ (e).name !== 'ParameterNotFound') throw e;
-  }
-}
+});
+const deleteState = (/** @type {string} */ Name) => call('ssm:DeleteParameter', { Name }).catch(notFound);
 
 const status = (/** @type {any} */ e) => (e && e.$metadata && e.$metadata.httpStatusCode) || 0;
 const isPropagation = (/** @type {any} */ e) => e && e.name === 'ValidationException' && /Failed to validate permissions/i.test(e.message);
@@ -152,11 +136,12 @@ const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms)
 
 /** Retries transient errors with exponential backoff and full jitter until the deadline. */
 async function retry(/** @type {() => Promise<any>} */ fn, /** @type {number} */ deadline) {
-  for (let n = 0; ; n++) {
-    try { return await fn(); } catch (e) {
-      const wait = Math.random() * Math.min(RETRY_BASE_MS * 16, RETRY_BASE_MS * 2 ** n);
-      if (!isTransient(e) || Date.now() + wait > deadline) { /** @type {any} */ (e).attempts = n + 1; throw e; }
-      console.log(`retrying after ${/** @type {any} */ (e).name}: ${/** @type {any} */ (e).message}`);
+  for (let n = 1; ; n++) {
+    try { return await fn(); } catch (err) {
+      const e = /** @type {any} */ (err instanceof Error ? err : new Error(String(err)));
+      const wait = Math.random() * RETRY_BASE_MS * 2 ** Math.min(n - 1, 4);
+      if (!isTransient(e) || Date.now() + wait > deadline) throw Object.assign(e, { attempts: n });
+      console.log(`retrying after ${e.name}: ${e.message}`);
       await sleep(wait);
     }
   }
@@ -168,29 +153,18 @@ function explain(e, region) {
   if (isUnresolvable(e)) return `Amazon Bedrock is not available in ${region} (its endpoint does not resolve). Remove this Region, or set skipUnsupportedRegions. ${m}`;
   if (isPropagation(e)) return `${m}. Check that the bucket policy lets bedrock.amazonaws.com s3:PutObject under PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/ with aws:SourceAccount and aws:SourceArn, that a KMS key policy allows kms:GenerateDataKey to bedrock.amazonaws.com, and that the CloudWatch role trusts bedrock.amazonaws.com and may write the log group.`;
   if (/AccessDenied/.test(e.name) || status(e) === 403) {
-    return `${m}. The custom resource role needs bedrock:${PUT}, bedrock:GetModelInvocationLoggingConfiguration, bedrock:DeleteModelInvocationLoggingConfiguration, iam:PassRole on the CloudWatch role and ssm:GetParameter/PutParameter/DeleteParameter on its state parameter; check SCPs and permission boundaries too.`;
+    return `${m}. The custom resource role was denied ${e.action || 'an action'}: it needs bedrock:Put/Get/DeleteModelInvocationLoggingConfiguration, iam:PassRole on the CloudWatch role and ssm:GetParameter/PutParameter/DeleteParameter on its state parameter; check SCPs and permission boundaries too.`;
   }
   return m;
 }
 
-/** PUTs the response to the pre-signed ResponseURL, retrying a few times. @param {string} url @param {any} body */
+/** PUTs the response to the pre-signed ResponseURL, retrying a few times. @param {string} url @param {string} body */
 async function send(url, body) {
-  const data = JSON.stringify(body);
   for (let n = 1; n <= 4; n++) {
     try {
-      await new Promise((resolve, reject) => {
-        const u = new URL(url);
-        const req = (u.protocol === 'http:' ? http : https).request(u, {
-          method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(data) }, timeout: 10000,
-        }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(null) : reject(new Error(`HTTP ${res.statusCode}`))));
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end(data);
-      });
-      return;
+      const res = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' }, signal: AbortSignal.timeout(10000) });
+      if (res.ok) return;
+      throw new Error(`HTTP ${res.status}`);
     } catch (e) {
       console.log(`response PUT attempt ${n} failed: ${/** @type {any} */ (e).message}`);
       if (n < 4) await sleep(250 * 2 ** n);
@@ -199,82 +173,88 @@ async function send(url, body) {
   console.log('giving up sending the response; CloudFormation will time out after serviceTimeout');
 }
 
-/** The work; returns [reason, physicalId, data]. @param {any} event @param {number} deadline */
-async function run(event, deadline) {
-  const arn = String(event.StackId).split(':');
-  const region = arn[3], account = arn[4];
+/**
+ * The work; returns [reason, physicalId, data]. While a failed Create may have left its configuration
+ * in the account, ctl.failId is the stable id, so that CloudFormation's rollback Delete cleans up.
+ * @param {any} event @param {number} deadline @param {{failId?: string, late?: boolean}} ctl
+ */
+async function run(event, deadline, ctl) {
+  const [, , , region, account] = String(event.StackId).split(':');
   const stable = `bedrock-invocation-logging-${account}-${region}`;
   const owner = `${event.StackId}/${event.LogicalResourceId}`;
   const type = event.RequestType;
-  if (type === 'Delete' && !String(event.PhysicalResourceId).startsWith(stable)) {
-    return ['Nothing to delete: this resource was never created.', event.PhysicalResourceId];
-  }
-  const want = desiredConfig(event.ResourceProperties);
+  const id = type === 'Delete' ? event.PhysicalResourceId : stable;
+  if (type === 'Delete' && !String(id).startsWith(stable)) return ['Nothing to delete: this resource was never created.', id];
+  const want = desiredConfig(event.ResourceProperties || {});
   clients();
-  const r = (/** @type {() => Promise<any>} */ fn) => retry(fn, deadline);
+  const r = (/** @type {() => Promise<any>} */ fn) => retry(() => {
+    if (ctl.late) throw new Error('timed out; not starting another call');
+    return fn();
+  }, deadline);
   let current;
   try { current = await r(getConfig); } catch (e) {
-    if (!isUnresolvable(e)) throw e;
-    const msg = `Skipped: Amazon Bedrock is not available in ${region}; nothing was configured.`;
-    if (type === 'Delete') return [msg, event.PhysicalResourceId];
-    if (want.skipUnsupported) return [msg, stable, { Skipped: 'true' }];
-    throw e;
+    if (!isUnresolvable(e) || !(type === 'Delete' || want.skipUnsupported)) throw e;
+    return [`Skipped: Amazon Bedrock is not available in ${region}; nothing was configured.`, id, { Skipped: 'true' }];
   }
+  // The SSM record: which resource owns the setting, and what was configured before it took it.
+  const state = await readState(want.param);
+  const mine = !state || state.owner === owner;
 
   if (type === 'Delete') {
-    const id = event.PhysicalResourceId;
-    if (want.onDelete === 'RETAIN') return ['onDelete RETAIN: left the logging configuration in place.', id];
-    if (!current) return ['Nothing to delete: logging is not configured.', id];
-    if (!same(current, want.cfg)) return ['Left the logging configuration alone: someone changed it after this stack set it.', id];
-    const state = await readState(want.param);
-    if (state && state.owner !== owner) return ['Left the logging configuration alone: another stack has taken it over.', id];
     let msg;
-    if (want.onDelete === 'RESTORE' && state && state.previous) {
+    if (!mine) return ['Left the logging configuration alone: another stack has taken it over.', id];
+    if (want.onDelete === 'RETAIN') msg = 'onDelete RETAIN: left the logging configuration in place.';
+    else if (!current) msg = 'Nothing to delete: logging is not configured.';
+    else if (!same(current, want.cfg)) msg = 'Left the logging configuration alone: someone changed it after this stack set it.';
+    else if (want.onDelete === 'RESTORE' && state && state.previous) {
       try {
         await r(() => putConfig(state.previous));
         msg = 'Restored the logging configuration that was in place before this stack.';
       } catch (e) {
-        // Restoring is best effort: a failed Delete would strand the stack, and logging still flows to the retained bucket.
-        return [`Could not restore the previous configuration (${explain(e, region)}); left this stack's configuration in place.`, id];
+        // Best effort: a failed Delete would strand the stack, and logging still flows to the retained bucket.
+        msg = `Could not restore the previous configuration (${explain(e, region)}); left this stack's configuration in place.`;
       }
     } else {
       await r(deleteConfig);
       msg = want.onDelete === 'RESTORE' && !state ? 'Deleted the logging configuration (no record of a previous one).' : 'Deleted the logging configuration.';
     }
-    await deleteState(want.param);
+    if (state) await deleteState(want.param);
     return [msg, id];
   }
 
-  const id = stable;
   let msg;
   if (type === 'Create') {
     if (current && want.failIfConfigured && !same(current, want.cfg)) {
       throw new InputError(`Model invocation logging is already configured in ${account}/${region} (bucket ${current.s3Config ? current.s3Config.bucketName : 'none'}) and failIfAlreadyConfigured is set. Remove that configuration or unset the option to adopt it.`);
     }
-    const state = await readState(want.param);
-    if (!state || state.owner !== owner) await writeState(want.param, { owner, previous: current });
-    msg = current ? 'Replaced the existing logging configuration; it will be put back when this stack is deleted (onDelete RESTORE).' : 'Configured model invocation logging.';
-    if (current && want.onDelete !== 'RESTORE') msg = `Replaced the existing logging configuration (onDelete ${want.onDelete}: it will not be put back).`;
+    msg = !current ? 'Configured model invocation logging.' : want.onDelete === 'RESTORE'
+      ? 'Replaced the existing logging configuration; it will be put back when this stack is deleted (onDelete RESTORE).'
+      : `Replaced the existing logging configuration (onDelete ${want.onDelete}: it will not be put back).`;
   } else {
     if (same(current, want.cfg)) return ['No change: the logging configuration already matches.', id];
-    // A Create skipped in a Region without Bedrock wrote no record yet.
-    if (!(await readState(want.param))) await writeState(want.param, { owner, previous: current });
     const old = (() => { try { return desiredConfig(event.OldResourceProperties).cfg; } catch { return null; } })();
     msg = current && !same(current, old) ? 'Updated; note: replaced a configuration someone else had set since the last deployment.' : 'Updated the logging configuration.';
   }
+  // Keep our own record (it knows what was there before us) unless a Create finds the account not as we left it.
+  const write = !state || !mine || (type === 'Create' && !same(current, want.cfg));
+  if (write) await writeState(want.param, { owner, previous: current });
   let putDone = false;
   try {
+    if (type === 'Create') ctl.failId = id;
     await r(() => putConfig(want.cfg));
     putDone = true;
-    const got = await r(getConfig);
-    const lost = dropped(want.cfg, got);
+    const lost = dropped(want.cfg, await r(getConfig));
     if (lost.length) {
-      throw new InputError(`Bedrock did not keep ${lost.join(', ')} as requested (runtime @aws-sdk/client-bedrock ${sdkVersion()}). The Region or the runtime's SDK may not support it yet: set it to false or choose another runtime.`);
+      throw new InputError(`Bedrock did not keep ${lost.join(', ')} as requested (runtime @aws-sdk/client-bedrock ${(() => { try { return require('@aws-sdk/client-bedrock/package.json').version; } catch { return '?'; } })()}). The Region or the runtime's SDK may not support it yet: set it to false or choose another runtime.`);
     }
   } catch (e) {
-    // A failed Create must not leave our configuration behind: the rollback Delete will not touch it.
-    if (putDone && type === 'Create') {
-      try { await (current ? putConfig(current) : deleteConfig()); } catch (e2) { console.log('rollback failed', e2); }
+    // A failed Create undoes what it did: CloudFormation's Delete of a never-created resource does nothing.
+    if (type === 'Create') {
+      try {
+        if (putDone) await (current ? putConfig(current) : deleteConfig());
+        if (write) await (state ? writeState(want.param, state) : deleteState(want.param));
+        ctl.failId = undefined;
+      } catch (e2) { console.log('rollback failed', e2); }
     }
     throw e;
   }
@@ -286,39 +266,42 @@ exports.handler = async (event, context) => {
   console.log(JSON.stringify({ ...event, ResponseURL: '(redacted)' }));
   if (!event || typeof event.ResponseURL !== 'string') { console.log('not a CloudFormation custom resource event'); return; }
   let done = false;
+  /** @type {{failId?: string, late?: boolean}} */ const ctl = {};
   /** @param {string} Status @param {string} Reason @param {string} [id] @param {any} [Data] */
   const respond = async (Status, Reason, id, Data) => {
     if (done) return;
     done = true;
     console.log(`${Status}: ${Reason}`);
-    await send(event.ResponseURL, {
-      Status, Reason: Reason.slice(0, 3000), StackId: event.StackId, RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      PhysicalResourceId: id || event.PhysicalResourceId || `create-failed-${event.RequestId}`,
-      Data: { Message: Reason.slice(0, 1000), ...Data },
-    });
+    // CloudFormation accepts at most 4096 bytes: shorten the text until the body fits.
+    for (let n = 1500; ; n -= 300) {
+      const text = Buffer.from(String(Reason)).subarray(0, Math.max(n, 100)).toString();
+      const body = JSON.stringify({
+        Status, Reason: text, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId,
+        PhysicalResourceId: id || event.PhysicalResourceId || `create-failed-${event.RequestId}`, Data: { ...Data, Message: text },
+      });
+      if (Buffer.byteLength(body) <= 4096 || n <= 100) return send(event.ResponseURL, body);
+    }
   };
   const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 300000;
   const deadline = Date.now() + Math.min(RETRY_BUDGET_MS, remaining - 2 * TIMEOUT_MARGIN_MS);
   /** @type {any} */ let timer;
   const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => resolve(respond('FAILED', 'Timed out before the Lambda function limit; see its CloudWatch logs.')), Math.max(0, remaining - TIMEOUT_MARGIN_MS));
+    timer = setTimeout(() => {
+      ctl.late = true;
+      resolve(respond('FAILED', 'Timed out before the Lambda function limit; see its CloudWatch logs.', ctl.failId));
+    }, Math.max(0, remaining - TIMEOUT_MARGIN_MS));
   });
   const work = (async () => {
     try {
       if (!['Create', 'Update', 'Delete'].includes(event.RequestType)) throw new InputError(`unknown RequestType ${JSON.stringify(event.RequestType)}`);
-      const [reason, id, data] = await run(event, deadline);
+      const [reason, id, data] = await run(event, deadline, ctl);
       await respond('SUCCESS', reason, id, data);
     } catch (e) {
-      const err = /** @type {any} */ (e);
-      const region = String(event.StackId).split(':')[3];
-      await respond('FAILED', err instanceof InputError ? err.message : explain(err, region),
-        event.RequestType === 'Create' ? undefined : event.PhysicalResourceId);
+      const err = /** @type {any} */ (e instanceof Error ? e : new Error(String(e)));
+      await respond('FAILED', err instanceof InputError ? err.message : explain(err, String(event.StackId).split(':')[3]), ctl.failId);
     }
   })();
   try { await Promise.race([work, timeout]); } finally { clearTimeout(timer); }
 };
 exports.PROPS = PROPS;
 exports.FLAGS = FLAGS;
-exports.desiredConfig = desiredConfig;
-exports.same = same;

@@ -39,6 +39,8 @@ export interface CfnResponse {
   readonly Data?: Record<string, string>;
   /** Size of the body on the wire, in bytes (CloudFormation accepts at most 4096). */
   readonly bytes: number;
+  /** Content-Type header sent (pre-signed S3 URLs want it empty). */
+  readonly contentType?: string;
 }
 
 const LOGGING_PATH = '/logging/modelinvocations';
@@ -107,7 +109,7 @@ export class FakeAws {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      if (req.url?.startsWith('/cfn-response/')) return this.cfnResponse(raw, res);
+      if (req.url?.startsWith('/cfn-response/')) return this.cfnResponse(raw, req, res);
       const target = String(req.headers['x-amz-target'] ?? '');
       let op: Op | undefined;
       if (req.url?.split('?')[0] === LOGGING_PATH) {
@@ -169,9 +171,9 @@ export class FakeAws {
     }
   }
 
-  private cfnResponse(raw: string, res: http.ServerResponse): void {
+  private cfnResponse(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const status = this.responseStatuses.shift() ?? 200;
-    if (status < 300) this.responses.push({ ...JSON.parse(raw), bytes: Buffer.byteLength(raw) });
+    if (status < 300) this.responses.push({ ...JSON.parse(raw), bytes: Buffer.byteLength(raw), contentType: req.headers['content-type'] });
     res.writeHead(status).end();
     this.waiters.splice(0).forEach((w) => w());
   }

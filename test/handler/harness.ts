@@ -9,12 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import { BedrockInvocationLoggingStack } from '../../lib';
+import { REGION } from './events';
+
+export * from './events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const REGION = 'us-east-1';
-export const ACCOUNT = '123456789012';
-export const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/S/11111111-2222-3333-4444-555555555555`;
-export const STABLE_ID = `bedrock-invocation-logging-${ACCOUNT}-${REGION}`;
 
 /** The default deployable stack's template and the handler's inline code text in it. */
 export function synthesizedHandler(): { template: any; code: string; resourceProperties: Record<string, unknown> } {
@@ -39,14 +38,24 @@ export function writeHandlerDir(code: string): string {
     'const event = JSON.parse(process.env.BIL_EVENT);',
     'const end = Date.now() + Number(process.env.BIL_REMAINING_MS || 240000);',
     "const context = { getRemainingTimeInMillis: () => end - Date.now(), functionName: 'fn', awsRequestId: 'r' };",
-    "const t0 = Date.now(); const { handler } = require('./index.js');",
+    "const { handler } = require('./index.js');",
     // As in Lambda, the invocation ends when the handler's promise settles; leftover work is frozen.
-    'handler(event, context).then(() => process.exit(0), (e) => { console.error("HANDLER REJECTED", e); process.exit(3); });',
+    'const t0 = Date.now();',
+    'handler(event, context).then(() => { console.log(`BIL_HANDLER_MS=${Date.now() - t0}`); process.exit(0); },',
+    '  (e) => { console.error("HANDLER REJECTED", e); process.exit(3); });',
   ].join('\n'));
   return dir;
 }
 
-export interface RunResult { readonly exitCode: number | null; readonly stdout: string; readonly stderr: string; readonly ms: number }
+export interface RunResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Wall time of the child process (node start-up included). */
+  readonly ms: number;
+  /** Time from the handler call to its promise settling (lazy SDK load included), when it settled. */
+  readonly handlerMs?: number;
+}
 
 /** Environment that points the real SDK at the fake, with dummy credentials and nothing from the host. */
 export function awsEnv(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -76,24 +85,9 @@ export function runHandler(dir: string, event: unknown, env: Record<string, stri
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr, ms: Date.now() - t0 }));
+    child.on('close', (exitCode) => {
+      const m = /BIL_HANDLER_MS=(\d+)/.exec(stdout);
+      resolve({ exitCode, stdout, stderr, ms: Date.now() - t0, handlerMs: m ? Number(m[1]) : undefined });
+    });
   });
-}
-
-let requestCounter = 0;
-
-/** A CloudFormation custom resource event for the stack in `STACK_ID`. */
-export function cfnEvent(requestType: 'Create' | 'Update' | 'Delete', responseUrl: string, props: Record<string, unknown>, extra: Record<string, unknown> = {}): any {
-  return {
-    RequestType: requestType,
-    ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn`,
-    ResponseURL: responseUrl,
-    StackId: STACK_ID,
-    RequestId: `req-${++requestCounter}`,
-    LogicalResourceId: 'InvocationLoggingConfiguration',
-    ResourceType: 'Custom::BedrockModelInvocationLogging',
-    ResourceProperties: { ServiceToken: 'arn', ...props },
-    ...(requestType === 'Create' ? {} : { PhysicalResourceId: STABLE_ID }),
-    ...extra,
-  };
 }

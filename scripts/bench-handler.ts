@@ -1,0 +1,97 @@
+/**
+ * Benchmark of the custom resource handler (not a test): sizes, and API calls and wall time of a
+ * happy Create, Update and Delete against the local fake AWS (test/handler/fake-aws.ts).
+ *
+ *   npm run bench:handler            (or: npx ts-node scripts/bench-handler.ts [runs])
+ *
+ * Each invocation runs the exact inline code from the synthesized template in a fresh `node`
+ * process (a cold Lambda), with the real AWS SDK from node_modules. Times are medians over the runs.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { cfnEvent, PROPS } from '../test/handler/events';
+import { FakeAws } from '../test/handler/fake-aws';
+import { awsEnv, REPO_ROOT, runHandler, synthesizedHandler, writeHandlerDir } from '../test/handler/harness';
+
+const STACKSETS_TEMPLATE_BODY_LIMIT = 51_200;
+const runs = Number(process.argv[2] ?? 5);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const table = (rows: Array<Array<string | number>>) => {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r, j) => {
+    const line = r.map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
+    return j === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+  }).join('\n');
+};
+
+async function main(): Promise<void> {
+  const file = fs.readFileSync(path.join(REPO_ROOT, 'lib', 'handler', 'index.js'), 'utf8');
+  const { template, code } = synthesizedHandler();
+  if (code !== file) throw new Error('the template does not carry lib/handler/index.js verbatim');
+  const pretty = JSON.stringify(template, undefined, 1); // as cdk writes cdk.out
+  const minified = JSON.stringify(template);
+  const pct = (n: number) => `${((100 * n) / STACKSETS_TEMPLATE_BODY_LIMIT).toFixed(1)}% of 51,200`;
+  console.log('Sizes (bytes)\n');
+  console.log(table([
+    ['what', 'bytes', 'note'],
+    ['handler file lib/handler/index.js', Buffer.byteLength(file), `${file.split('\n').length} lines`],
+    ['handler as embedded (JSON string in template)', Buffer.byteLength(JSON.stringify(code)), 'escaped quotes and newlines'],
+    ['default template, pretty (indent 1, as cdk.out)', Buffer.byteLength(pretty), pct(Buffer.byteLength(pretty))],
+    ['default template, minified', Buffer.byteLength(minified), pct(Buffer.byteLength(minified))],
+  ]));
+
+  const dir = writeHandlerDir(code);
+  const props = { ...PROPS, OnDelete: 'RESTORE' };
+  const updated = { ...props, TextDataDeliveryEnabled: 'false' };
+  type Op = 'Create' | 'Update' | 'Delete';
+  const results: Record<Op, { calls: string; handlerMs: number[]; processMs: number[] }> = {
+    Create: { calls: '', handlerMs: [], processMs: [] },
+    Update: { calls: '', handlerMs: [], processMs: [] },
+    Delete: { calls: '', handlerMs: [], processMs: [] },
+  };
+  try {
+    for (let i = 0; i < runs; i++) {
+      const fake = await new FakeAws().start();
+      try {
+        const steps: Array<[Op, any]> = [
+          ['Create', cfnEvent('Create', fake.responseUrl, props)],
+          ['Update', cfnEvent('Update', fake.responseUrl, updated, { OldResourceProperties: props })],
+          ['Delete', cfnEvent('Delete', fake.responseUrl, updated)],
+        ];
+        for (const [op, event] of steps) {
+          const before = fake.calls.length;
+          const responses = fake.responses.length;
+          const run = await runHandler(dir, event, awsEnv(fake.url));
+          const got = fake.responses.slice(responses);
+          if (run.exitCode !== 0 || got.length !== 1 || got[0].Status !== 'SUCCESS') {
+            throw new Error(`${op} did not succeed: ${JSON.stringify(got)}\n${run.stdout}\n${run.stderr}`);
+          }
+          const calls = fake.calls.slice(before).map((c) => c.op);
+          const bedrock = calls.filter((c) => !c.endsWith('Parameter'));
+          const ssm = calls.filter((c) => c.endsWith('Parameter'));
+          const short = (xs: string[]) => xs.map((c) => c.replace('ModelInvocationLoggingConfiguration', '')).join(',');
+          results[op].calls = `${calls.length} (Bedrock ${bedrock.length}: ${short(bedrock)}; SSM ${ssm.length}: ${short(ssm)})`;
+          results[op].handlerMs.push(run.handlerMs ?? NaN);
+          results[op].processMs.push(run.ms);
+        }
+        if (fake.config !== undefined || fake.parameters.size) throw new Error('Delete left something behind');
+      } finally {
+        await fake.stop();
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`\nAgainst the local fake (127.0.0.1), real @aws-sdk/client-bedrock ${require('@aws-sdk/client-bedrock/package.json').version}, `
+    + `node ${process.version}, median of ${runs} runs; each invocation is a fresh process (cold start)\n`);
+  console.log(table([
+    ['request', 'API calls', 'handler ms', 'process ms'],
+    ...(Object.keys(results) as Op[]).map((op) => [op, results[op].calls, median(results[op].handlerMs), median(results[op].processMs)]),
+  ]));
+  console.log('\nhandler ms: from the handler call to its promise settling (lazy SDK load and the ResponseURL PUT included);'
+    + '\nprocess ms: the whole child process (node start-up included). Create on an empty account, Update of one flag, Delete with RESTORE and nothing before.');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
