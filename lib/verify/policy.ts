@@ -1,0 +1,182 @@
+/**
+ * Reading IAM-style policy documents (bucket, key and trust policies) the way an auditor does:
+ * which statements grant a principal something, whether they carry the confused-deputy
+ * conditions, and whether anything is wider than the statement AWS documents.
+ */
+
+/** One policy statement, as found in the document (every field optional). */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect?: string;
+  readonly Principal?: unknown;
+  readonly NotPrincipal?: unknown;
+  readonly Action?: unknown;
+  readonly NotAction?: unknown;
+  readonly Resource?: unknown;
+  readonly NotResource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Parses a policy document; throws with a readable message when it is not a policy. */
+export function parsePolicy(document: string): PolicyStatement[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(document);
+  } catch {
+    // IAM returns trust policies URL-encoded.
+    try {
+      parsed = JSON.parse(decodeURIComponent(document));
+    } catch {
+      throw new Error('the policy is not valid JSON');
+    }
+  }
+  const statements = (parsed as { Statement?: unknown } | null)?.Statement;
+  if (statements === undefined) {
+    return [];
+  }
+  return (Array.isArray(statements) ? statements : [statements]).filter((s): s is PolicyStatement => typeof s === 'object' && s !== null);
+}
+
+/** A string or list of strings as a list. */
+export function asList(value: unknown): string[] {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  return (Array.isArray(value) ? value : [value]).map((v) => String(v));
+}
+
+/** Whom a statement's `Principal` names. */
+export interface Principals {
+  /** `"*"` or `{"AWS": "*"}`: anyone. */
+  readonly anyone: boolean;
+  readonly services: string[];
+  readonly aws: string[];
+  readonly other: string[];
+}
+
+export function principalsOf(principal: unknown): Principals {
+  if (principal === '*') {
+    return { anyone: true, services: [], aws: [], other: [] };
+  }
+  if (typeof principal !== 'object' || principal === null) {
+    return { anyone: false, services: [], aws: [], other: principal === undefined ? [] : [String(principal)] };
+  }
+  const entries = principal as Record<string, unknown>;
+  const aws = asList(entries.AWS);
+  const other = Object.entries(entries)
+    .filter(([k]) => k !== 'AWS' && k !== 'Service')
+    .flatMap(([k, v]) => asList(v).map((x) => `${k}:${x}`));
+  return { anyone: aws.includes('*'), services: asList(entries.Service).map((s) => s.toLowerCase()), aws, other };
+}
+
+/** True when the IAM wildcard pattern (`*`, `?`) matches `value`. */
+export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
+  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
+}
+
+/** The part of a pattern before its first wildcard. */
+export function literalPrefix(pattern: string): string {
+  const i = pattern.search(/[*?]/);
+  return i < 0 ? pattern : pattern.slice(0, i);
+}
+
+/** True when a pattern can only match values that start with `base`. */
+export function confinedTo(pattern: string, base: string): boolean {
+  return literalPrefix(pattern).startsWith(base);
+}
+
+/** Actions of a statement that match `action` (IAM action names are case-insensitive). */
+export function grantsAction(statement: PolicyStatement, action: string): boolean {
+  if (statement.NotAction !== undefined) {
+    return !asList(statement.NotAction).some((p) => wildcardMatch(p, action, true));
+  }
+  return asList(statement.Action).some((p) => wildcardMatch(p, action, true));
+}
+
+/** True when the statement's resources include one that matches `resource`. */
+export function coversResource(statement: PolicyStatement, resource: string): boolean {
+  if (statement.NotResource !== undefined) {
+    return !asList(statement.NotResource).some((p) => wildcardMatch(p, resource));
+  }
+  return asList(statement.Resource).some((p) => wildcardMatch(p, resource));
+}
+
+export function isAllow(statement: PolicyStatement): boolean {
+  return String(statement.Effect ?? '').toLowerCase() === 'allow';
+}
+
+/** Statements that allow the service principal anything. */
+export function allowsForService(statements: PolicyStatement[], service: string): PolicyStatement[] {
+  return statements.filter((s) => isAllow(s) && s.NotPrincipal === undefined && principalsOf(s.Principal).services.includes(service));
+}
+
+/** Values of a condition key under the given operators (keys and operators compared case-insensitively). */
+export function conditionValues(statement: PolicyStatement, operators: string[], key: string): string[] | undefined {
+  const wanted = operators.map((o) => o.toLowerCase());
+  let found: string[] | undefined;
+  for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
+    if (!wanted.includes(operator.toLowerCase()) || typeof block !== 'object' || block === null) {
+      continue;
+    }
+    for (const [k, v] of Object.entries(block)) {
+      if (k.toLowerCase() === key.toLowerCase()) {
+        found = [...(found ?? []), ...asList(v)];
+      }
+    }
+  }
+  return found;
+}
+
+/** The confused-deputy guard AWS documents for Bedrock: `aws:SourceAccount` and `aws:SourceArn`. */
+export interface SourceScope {
+  readonly partition: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The `aws:SourceArn` value AWS documents. */
+export function expectedSourceArn(scope: SourceScope): string {
+  return `arn:${scope.partition}:bedrock:${scope.region}:${scope.account}:*`;
+}
+
+/** The condition block AWS documents. */
+export function expectedSourceConditions(scope: SourceScope): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': scope.account },
+    ArnLike: { 'aws:SourceArn': expectedSourceArn(scope) },
+  };
+}
+
+/**
+ * Problems with the `aws:SourceAccount` / `aws:SourceArn` conditions of one statement: missing,
+ * or wider than this account and Region. An empty list means the statement is guarded.
+ */
+export function sourceConditionProblems(statement: PolicyStatement, scope: SourceScope): string[] {
+  const problems: string[] = [];
+  const accounts = conditionValues(statement, ['StringEquals', 'StringLike'], 'aws:SourceAccount');
+  if (!accounts || accounts.length === 0) {
+    problems.push('no aws:SourceAccount condition');
+  } else {
+    const others = accounts.filter((a) => a !== scope.account);
+    if (others.length > 0) {
+      problems.push(`aws:SourceAccount also allows ${others.join(', ')}`);
+    }
+  }
+  const arns = conditionValues(statement, ['ArnLike', 'ArnEquals', 'StringLike', 'StringEquals'], 'aws:SourceArn');
+  const arnBase = `arn:${scope.partition}:bedrock:${scope.region}:${scope.account}:`;
+  if (!arns || arns.length === 0) {
+    problems.push('no aws:SourceArn condition');
+  } else {
+    const wider = arns.filter((a) => !confinedTo(a, arnBase));
+    if (wider.length > 0) {
+      problems.push(`aws:SourceArn ${wider.join(', ')} is wider than ${arnBase}*`);
+    }
+  }
+  return problems;
+}
+
+/** A short name for a statement in messages. */
+export function statementName(statement: PolicyStatement, index: number): string {
+  return statement.Sid ? `statement ${JSON.stringify(statement.Sid)}` : `statement #${index + 1}`;
+}

@@ -1,0 +1,128 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { verifyRegion } from './checks';
+import { createRegionClients, destroyClients, RegionClients } from './clients';
+import { errorLine, isError, networkCode } from './errors';
+import { CheckStatus, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
+
+/** Commercial, GovCloud, China and ISO Regions: `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** What `runVerify` needs from its environment; every member has a real default. */
+export interface VerifyDeps {
+  /** SDK clients for a Region. @default real AWS SDK v3 clients on the standard credential chain */
+  readonly clients?: (region: string) => RegionClients;
+  /** The current time, for the age of the last log. @default () => new Date() */
+  readonly now?: () => Date;
+  /** Called when a Region starts and when it is done. */
+  readonly onProgress?: (progress: { readonly done: number; readonly total: number; readonly running: string[] }) => void;
+}
+
+/** Checks the options; throws `UsageError` naming the bad value. */
+export function validateOptions(options: VerifyOptions): void {
+  if (options.regions.length === 0) {
+    throw new UsageError('--regions is required, for example --regions us-east-1,eu-west-1');
+  }
+  const bad = options.regions.filter((r) => !REGION.test(r));
+  if (bad.length > 0) {
+    throw new UsageError(`--regions: ${bad.map((r) => JSON.stringify(r)).join(', ')} ${bad.length > 1 ? 'are not Region codes' : 'is not a Region code'}: use codes such as us-east-1,eu-west-1`);
+  }
+  if (options.nopsRoleName !== undefined && !ROLE_NAME.test(options.nopsRoleName)) {
+    throw new UsageError(`--nops-role-name ${JSON.stringify(options.nopsRoleName)} is not an IAM role name: use 1-64 letters, digits or + = , . @ _ - (for example Nops-Integration-abc123)`);
+  }
+}
+
+function count(statuses: CheckStatus[]): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0 };
+  for (const s of statuses) {
+    counts[s]++;
+  }
+  return counts;
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once; results keep the input order. */
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** A one-line explanation of why the caller's credentials could not be used. */
+function credentialMessage(e: unknown, region: string): string {
+  const code = networkCode(e);
+  if (code) {
+    return `could not reach AWS STS in ${region} (${code}): check the network or proxy`;
+  }
+  if (isError(e, 'CredentialsProviderError')) {
+    return 'no AWS credentials found: set AWS_PROFILE (or pass --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  return `the AWS credentials were refused (${errorLine(e)}): refresh them (for example "aws sso login") and rerun`;
+}
+
+/**
+ * Reads the account in every Region of `options` and returns the report and the exit code:
+ * 0 when nothing failed, 1 when a check failed, 2 for a usage or credential error. Only reads.
+ */
+export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): Promise<VerifyOutcome> {
+  try {
+    validateOptions(options);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      return { exitCode: 2, error: e.message };
+    }
+    throw e;
+  }
+  const regions = [...new Set(options.regions)];
+  const created = new Map<string, RegionClients>();
+  const clientsFor = (region: string): RegionClients => {
+    let c = created.get(region);
+    if (!c) {
+      c = deps.clients ? deps.clients(region) : createRegionClients(region, { profile: options.profile });
+      created.set(region, c);
+    }
+    return c;
+  };
+  try {
+    let account: string;
+    let callerArn: string;
+    try {
+      const identity = await clientsFor(regions[0]).sts.send(new GetCallerIdentityCommand({}));
+      account = identity.Account ?? '';
+      callerArn = identity.Arn ?? '';
+      if (!/^\d{12}$/.test(account)) {
+        return { exitCode: 2, error: `STS returned no account id (${JSON.stringify(account)})` };
+      }
+    } catch (e) {
+      return { exitCode: 2, error: credentialMessage(e, regions[0]) };
+    }
+    const partition = callerArn.split(':')[1] || 'aws';
+    const now = (deps.now ?? (() => new Date()))();
+
+    const running = new Set<string>();
+    let done = 0;
+    deps.onProgress?.({ done, total: regions.length, running: [] });
+    const reports = await pool(regions, options.concurrency ?? 4, async (region): Promise<RegionReport> => {
+      running.add(region);
+      deps.onProgress?.({ done, total: regions.length, running: [...running] });
+      const checks = await verifyRegion({ region, account, partition, options, clients: clientsFor(region), now });
+      running.delete(region);
+      done++;
+      deps.onProgress?.({ done, total: regions.length, running: [...running] });
+      return { region, checks, counts: count(checks.map((c) => c.status)) };
+    });
+    const counts = count(reports.flatMap((r) => r.checks.map((c) => c.status)));
+    const report: VerifyReport = { account, callerArn, partition, regions: reports, ok: counts.FAIL === 0, counts };
+    return { report, exitCode: report.ok ? 0 : 1 };
+  } finally {
+    if (!deps.clients) {
+      created.forEach(destroyClients);
+    }
+  }
+}

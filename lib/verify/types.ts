@@ -1,0 +1,117 @@
+/** Outcome of one check. SKIP means the check does not apply (or an earlier check failed); it never fails the run. */
+export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
+
+/** Identifiers of the checks, in the order they are reported for a Region. */
+export const CHECK_IDS = [
+  'bedrock-available',
+  'logging-enabled',
+  's3-destination',
+  'data-types',
+  'bucket-location',
+  'bucket-policy',
+  'bucket-encryption',
+  'public-access-block',
+  'object-ownership',
+  'versioning',
+  'kms-key-policy',
+  'bedrock-writes',
+  'cloudwatch-log-group',
+  'cloudwatch-retention',
+  'cloudwatch-encryption',
+  'cloudwatch-role-trust',
+  'cloudwatch-large-data',
+  'nops-role',
+  'nops-read-prefix',
+  'nops-outside-prefix',
+  'nops-kms-decrypt',
+  'nops-legacy-logs',
+] as const;
+
+export type CheckId = typeof CHECK_IDS[number];
+
+/** Human titles of the checks, as printed in the table. */
+export const CHECK_TITLES: Record<CheckId, string> = {
+  'bedrock-available': 'Bedrock available in the Region',
+  'logging-enabled': 'Model invocation logging enabled',
+  's3-destination': 'S3 destination and key prefix',
+  'data-types': 'Data types delivered',
+  'bucket-location': 'Bucket in this account and Region',
+  'bucket-policy': 'Bucket policy: Bedrock write statement',
+  'bucket-encryption': 'Bucket default encryption',
+  'public-access-block': 'Bucket public access blocked',
+  'object-ownership': 'Bucket ACLs disabled',
+  'versioning': 'Bucket versioning',
+  'kms-key-policy': 'KMS key policy lets Bedrock encrypt',
+  'bedrock-writes': 'Bedrock has written logs',
+  'cloudwatch-log-group': 'CloudWatch log group exists',
+  'cloudwatch-retention': 'CloudWatch log group retention',
+  'cloudwatch-encryption': 'CloudWatch log group encryption',
+  'cloudwatch-role-trust': 'CloudWatch role trust conditions',
+  'cloudwatch-large-data': 'CloudWatch large data delivery',
+  'nops-role': 'nOps role exists',
+  'nops-read-prefix': 'nOps may read the prefix',
+  'nops-outside-prefix': 'nOps may not read outside it',
+  'nops-kms-decrypt': 'nOps may decrypt the logs',
+  'nops-legacy-logs': 'nOps CloudWatch read (legacy)',
+};
+
+/** One row of the report. */
+export interface CheckResult {
+  readonly id: CheckId;
+  readonly title: string;
+  readonly status: CheckStatus;
+  /** What was found, one line. */
+  readonly detail: string;
+  /** What to do about a FAIL or WARN, one line. */
+  readonly fix?: string;
+}
+
+/** The checks of one Region. */
+export interface RegionReport {
+  readonly region: string;
+  readonly checks: CheckResult[];
+  readonly counts: Record<CheckStatus, number>;
+}
+
+/** Everything `verify` found. */
+export interface VerifyReport {
+  readonly account: string;
+  readonly callerArn: string;
+  readonly partition: string;
+  readonly regions: RegionReport[];
+  /** True when no check failed. */
+  readonly ok: boolean;
+  readonly counts: Record<CheckStatus, number>;
+}
+
+/** What to verify. */
+export interface VerifyOptions {
+  /** Regions to check, in report order. */
+  readonly regions: string[];
+  /** Name of the nOps integration role; its checks are skipped when absent. */
+  readonly nopsRoleName?: string;
+  /** Expected key prefix (normalised, no leading or trailing `/`); FAIL when Bedrock writes elsewhere. */
+  readonly keyPrefix?: string;
+  /** Report a Region where Bedrock's endpoint does not resolve as WARN instead of FAIL. */
+  readonly allowUnavailableRegions?: boolean;
+  /** Named profile of the shared AWS config files; otherwise the standard credential chain. */
+  readonly profile?: string;
+  /** How many Regions are read at the same time. @default 4 */
+  readonly concurrency?: number;
+}
+
+/** Outcome of `runVerify`: the report (absent on a credential error), the process exit code, and the error message for exit code 2. */
+export interface VerifyOutcome {
+  readonly report?: VerifyReport;
+  /** 0: nothing failed; 1: a check failed; 2: usage or credential error. */
+  readonly exitCode: 0 | 1 | 2;
+  readonly error?: string;
+}
+
+/** Raised for a problem with the command line or the credentials: exit code 2, one-line message. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

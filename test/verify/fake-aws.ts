@@ -1,0 +1,507 @@
+/**
+ * A local stand-in for the AWS APIs `verify` reads, on 127.0.0.1. It answers Bedrock (REST JSON),
+ * S3 (REST XML, path style), IAM and STS (query protocol, XML), KMS and CloudWatch Logs (JSON 1.1),
+ * tells the services and Regions apart by the SigV4 credential scope, and records every
+ * operation it was asked for.
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export const ACCOUNT = '111122223333';
+export const OTHER_ACCOUNT = '444455556666';
+export const BUCKET = 'bedrock-logs-111122223333-us-east-1';
+export const PREFIX = 'bedrock';
+export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+export const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
+export const NOPS_ROLE = 'Nops-Integration-abc123';
+export const NOPS_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${NOPS_ROLE}`;
+export const CW_ROLE = 'BedrockCloudWatchRole';
+export const LOG_GROUP = '/aws/bedrock/modelinvocations';
+
+export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+export interface FakeObject {
+  readonly key: string;
+  readonly lastModified: Date;
+  readonly size?: number;
+}
+
+export interface FakeBucket {
+  region: string;
+  owner: string;
+  policy?: unknown;
+  encryption?: { algorithm: string; keyId?: string };
+  publicAccessBlock?: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean };
+  ownership?: string;
+  versioning?: 'Enabled' | 'Suspended';
+  objects: FakeObject[];
+}
+
+export interface FakeKey {
+  arn: string;
+  keyManager: 'CUSTOMER' | 'AWS';
+  keyState: string;
+  policy: unknown;
+}
+
+export interface SimulationRequest {
+  readonly roleArn: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Record<string, string[]>;
+  readonly resourcePolicy?: string;
+}
+
+export interface FakeAccount {
+  account: string;
+  callerArn: string;
+  /** Logging configuration per Region; absent means logging is off. */
+  logging: Record<string, Record<string, unknown> | undefined>;
+  buckets: Record<string, FakeBucket>;
+  /** By key id, key ARN or alias name. */
+  keys: Record<string, FakeKey>;
+  /** Log groups per Region. */
+  logGroups: Record<string, Array<{ logGroupName: string; retentionInDays?: number; kmsKeyId?: string }>>;
+  roles: Record<string, { arn: string; trust: unknown }>;
+  simulate: (request: SimulationRequest) => { decision: Decision; matched?: string[] };
+  /** Answer GetCallerIdentity with this error. */
+  stsError?: { status: number; code: string; message: string };
+}
+
+export interface RecordedCall {
+  readonly service: string;
+  readonly region: string;
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+}
+
+/** The condition block AWS documents for Bedrock, for `region`. */
+export function sourceConditions(region = 'us-east-1', account = ACCOUNT): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': account },
+    ArnLike: { 'aws:SourceArn': `arn:aws:bedrock:${region}:${account}:*` },
+  };
+}
+
+/** The bucket policy a healthy deployment has (the construct's, with the enforce-SSL Deny). */
+export function healthyBucketPolicy(bucket = BUCKET, prefix = PREFIX, region = 'us-east-1'): unknown {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AmazonBedrockLogsWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'bedrock.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/*`,
+        Condition: sourceConditions(region),
+      },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  };
+}
+
+export function healthyKeyPolicy(region = 'us-east-1'): unknown {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'AmazonBedrockLogsEncrypt',
+        Effect: 'Allow',
+        Principal: { Service: 'bedrock.amazonaws.com' },
+        Action: 'kms:GenerateDataKey',
+        Resource: '*',
+        Condition: sourceConditions(region),
+      },
+    ],
+  };
+}
+
+/** What nOps's role may do when granted by NopsIntegrationGrant, plus nOps's own Deny on logs:GetLogEvents. */
+export function nopsGrantSimulation(bucket = BUCKET, prefix = PREFIX, keyArn = KEY_ARN): FakeAccount['simulate'] {
+  return ({ action, resource, context }) => {
+    if (action === 'logs:GetLogEvents') {
+      return { decision: 'explicitDeny', matched: ['NopsReadOnlyDeny'] };
+    }
+    if (action === 's3:GetObject' && resource.startsWith(`arn:aws:s3:::${bucket}/${prefix}/`)) {
+      return { decision: 'allowed', matched: ['NopsBedrockLogsRead'] };
+    }
+    if (action === 's3:ListBucket' && resource === `arn:aws:s3:::${bucket}` && (context['s3:prefix'] ?? []).some((p) => p.startsWith(`${prefix}/`))) {
+      return { decision: 'allowed', matched: ['NopsBedrockLogsRead'] };
+    }
+    if (action === 'kms:Decrypt' && resource === keyArn) {
+      return { decision: 'allowed', matched: ['NopsBedrockLogsRead'] };
+    }
+    return { decision: 'implicitDeny' };
+  };
+}
+
+/** A healthy account in us-east-1: S3 destination with SSE-KMS, recent logs, nOps granted. */
+export function healthyAccount(now: Date): FakeAccount {
+  const hour = new Date(now.getTime() - 2 * 3600_000);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const hourPath = `${hour.getUTCFullYear()}/${p(hour.getUTCMonth() + 1)}/${p(hour.getUTCDate())}/${p(hour.getUTCHours())}`;
+  const base = `${PREFIX}/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/`;
+  return {
+    account: ACCOUNT,
+    callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/Auditor/session`,
+    logging: {
+      'us-east-1': {
+        s3Config: { bucketName: BUCKET, keyPrefix: PREFIX },
+        textDataDeliveryEnabled: true,
+        imageDataDeliveryEnabled: true,
+        embeddingDataDeliveryEnabled: true,
+        videoDataDeliveryEnabled: false,
+      },
+    },
+    buckets: {
+      [BUCKET]: {
+        region: 'us-east-1',
+        owner: ACCOUNT,
+        policy: healthyBucketPolicy(),
+        encryption: { algorithm: 'aws:kms', keyId: KEY_ARN },
+        publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        ownership: 'BucketOwnerEnforced',
+        versioning: 'Enabled',
+        objects: [
+          { key: `${base}${PERMISSION_CHECK}`, lastModified: new Date(now.getTime() - 30 * 86400_000), size: 0 },
+          { key: `${base}us-east-1/2024/12/31/23/20241231T230000000Z_old.json.gz`, lastModified: new Date('2025-01-01T00:00:00Z') },
+          { key: `${base}us-east-1/${hourPath}/20250101T000000000Z_a.json.gz`, lastModified: new Date(hour.getTime() + 60_000) },
+          { key: `${base}us-east-1/${hourPath}/20250101T000000000Z_b.json.gz`, lastModified: new Date(hour.getTime() + 120_000) },
+          { key: `${base}us-east-1/${hourPath}/data/3f0e2c9d_input.json.gz`, lastModified: new Date(hour.getTime() + 100_000) },
+          { key: 'other/unrelated.txt', lastModified: now },
+        ],
+      },
+    },
+    keys: {
+      [KEY_ARN]: { arn: KEY_ARN, keyManager: 'CUSTOMER', keyState: 'Enabled', policy: healthyKeyPolicy() },
+    },
+    logGroups: {},
+    roles: {
+      [NOPS_ROLE]: { arn: NOPS_ROLE_ARN, trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::202279780353:root' }, Action: 'sts:AssumeRole' }] } },
+    },
+    simulate: nopsGrantSimulation(),
+  };
+}
+
+export const PERMISSION_CHECK = 'amazon-bedrock-logs-permission-check';
+
+/** Adds the legacy CloudWatch destination to `region` of `account`. */
+export function withCloudWatch(account: FakeAccount, region = 'us-east-1', retentionInDays?: number): FakeAccount {
+  const logging = account.logging[region]!;
+  logging.cloudWatchConfig = {
+    logGroupName: LOG_GROUP,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/${CW_ROLE}`,
+    largeDataDeliveryS3Config: { bucketName: BUCKET, keyPrefix: `${PREFIX}-large` },
+  };
+  account.logGroups[region] = [
+    { logGroupName: `${LOG_GROUP}-other` },
+    { logGroupName: LOG_GROUP, ...(retentionInDays !== undefined ? { retentionInDays } : {}) },
+  ];
+  account.roles[CW_ROLE] = {
+    arn: `arn:aws:iam::${ACCOUNT}:role/${CW_ROLE}`,
+    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: sourceConditions(region) }] },
+  };
+  return account;
+}
+
+function xmlEscape(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+function xml(body: string, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'content-type': 'application/xml', ...headers }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` };
+}
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.1', ...headers }, body: JSON.stringify(body) };
+}
+
+function s3Error(status: number, code: string, message: string): Reply {
+  return xml(`<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`, status);
+}
+
+function queryError(ns: string, status: number, code: string, message: string): Reply {
+  return xml(`<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`, status);
+}
+
+function jsonError(status: number, type: string, message: string): Reply {
+  return json({ __type: type, message }, status);
+}
+
+/** The fake server: start it, point the SDK at `url`, swap `account` per test, read `calls`. */
+export class FakeAws {
+  public account: FakeAccount;
+  public readonly calls: RecordedCall[] = [];
+  public readonly simulations: SimulationRequest[] = [];
+  private server?: http.Server;
+  private port = 0;
+
+  constructor(account: FakeAccount) {
+    this.account = account;
+  }
+
+  public get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The environment that points every service of the SDK at this server, with dummy credentials. */
+  public env(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_BEDROCK: this.url,
+      AWS_ENDPOINT_URL_S3: this.url,
+      AWS_ENDPOINT_URL_IAM: this.url,
+      AWS_ENDPOINT_URL_KMS: this.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
+      AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    };
+  }
+
+  public async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let reply: Reply;
+        try {
+          reply = this.handle(req, Buffer.concat(chunks).toString('utf8'));
+        } catch (e) {
+          reply = { status: 500, body: String((e as Error).stack) };
+        }
+        res.writeHead(reply.status, reply.headers ?? {});
+        res.end(req.method === 'HEAD' ? undefined : reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  public async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Starts a test over: another account state, no recorded calls. */
+  public reset(account: FakeAccount): void {
+    this.account = account;
+    this.calls.length = 0;
+    this.simulations.length = 0;
+  }
+
+  private record(service: string, region: string, operation: string, req: http.IncomingMessage): void {
+    this.calls.push({ service, region, operation, method: req.method ?? '', path: req.url ?? '' });
+  }
+
+  private handle(req: http.IncomingMessage, body: string): Reply {
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
+    if (!scope) {
+      return { status: 400, body: 'unsigned request' };
+    }
+    const [, region, service] = scope;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    switch (service) {
+      case 'bedrock': return this.bedrock(req, url, region);
+      case 's3': return this.s3(req, url, region);
+      case 'iam': return this.iam(req, body, region);
+      case 'sts': return this.sts(req, body, region);
+      case 'kms': return this.kms(req, body, region);
+      case 'logs': return this.logs(req, body, region);
+      default:
+        this.record(service, region, `Unknown:${req.method} ${url.pathname}`, req);
+        return { status: 400, body: `no fake for ${service}` };
+    }
+  }
+
+  private bedrock(req: http.IncomingMessage, url: URL, region: string): Reply {
+    if (url.pathname === '/logging/modelinvocations') {
+      const operation = { GET: 'GetModelInvocationLoggingConfiguration', PUT: 'PutModelInvocationLoggingConfiguration', DELETE: 'DeleteModelInvocationLoggingConfiguration' }[req.method ?? ''] ?? `Unknown:${req.method}`;
+      this.record('bedrock', region, operation, req);
+      if (req.method === 'GET') {
+        const config = this.account.logging[region];
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(config ? { loggingConfig: config } : {}) };
+      }
+      return { status: 400, headers: { 'x-amzn-errortype': 'ValidationException' }, body: '{"message":"read-only fake"}' };
+    }
+    this.record('bedrock', region, `Unknown:${req.method} ${url.pathname}`, req);
+    return { status: 404, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' }, body: '{"message":"no such route"}' };
+  }
+
+  private s3(req: http.IncomingMessage, url: URL, region: string): Reply {
+    const [bucketName, ...keyParts] = url.pathname.slice(1).split('/');
+    const key = decodeURIComponent(keyParts.join('/'));
+    const q = url.searchParams;
+    const method = req.method ?? '';
+    let operation: string;
+    if (method === 'HEAD') {
+      operation = key ? 'HeadObject' : 'HeadBucket';
+    } else if (method !== 'GET') {
+      operation = `Write:${method}`;
+    } else if (key) {
+      operation = 'GetObject';
+    } else {
+      operation = ['location', 'policy', 'encryption', 'publicAccessBlock', 'ownershipControls', 'versioning']
+        .map((k) => (q.has(k) ? `Get${{ location: 'BucketLocation', policy: 'BucketPolicy', encryption: 'BucketEncryption', publicAccessBlock: 'PublicAccessBlock', ownershipControls: 'BucketOwnershipControls', versioning: 'BucketVersioning' }[k]}` : ''))
+        .find(Boolean) ?? (q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects');
+    }
+    this.record('s3', region, operation, req);
+    const bucket = this.account.buckets[bucketName];
+    if (!bucket) {
+      return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
+    }
+    const expectedOwner = req.headers['x-amz-expected-bucket-owner'];
+    if (expectedOwner && expectedOwner !== bucket.owner) {
+      return s3Error(403, 'AccessDenied', 'Access Denied');
+    }
+    switch (operation) {
+      case 'GetBucketLocation':
+        return xml(`<LocationConstraint xmlns="${S3_NS}">${bucket.region === 'us-east-1' ? '' : bucket.region}</LocationConstraint>`);
+      case 'GetBucketPolicy':
+        return bucket.policy
+          ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(bucket.policy) }
+          : s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist');
+      case 'GetBucketEncryption':
+        return bucket.encryption
+          ? xml(`<ServerSideEncryptionConfiguration xmlns="${S3_NS}"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>${bucket.encryption.algorithm}</SSEAlgorithm>${bucket.encryption.keyId ? `<KMSMasterKeyID>${bucket.encryption.keyId}</KMSMasterKeyID>` : ''}</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`)
+          : s3Error(404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found');
+      case 'GetPublicAccessBlock': {
+        const pab = bucket.publicAccessBlock;
+        return pab
+          ? xml(`<PublicAccessBlockConfiguration xmlns="${S3_NS}">${Object.entries(pab).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</PublicAccessBlockConfiguration>`)
+          : s3Error(404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
+      }
+      case 'GetBucketOwnershipControls':
+        return bucket.ownership
+          ? xml(`<OwnershipControls xmlns="${S3_NS}"><Rule><ObjectOwnership>${bucket.ownership}</ObjectOwnership></Rule></OwnershipControls>`)
+          : s3Error(404, 'OwnershipControlsNotFoundError', 'The bucket ownership controls were not found');
+      case 'GetBucketVersioning':
+        return xml(`<VersioningConfiguration xmlns="${S3_NS}">${bucket.versioning ? `<Status>${bucket.versioning}</Status>` : ''}</VersioningConfiguration>`);
+      case 'ListObjectsV2':
+        return this.listObjects(bucket, bucketName, q);
+      case 'HeadObject': {
+        const object = bucket.objects.find((o) => o.key === key);
+        return object
+          ? { status: 200, headers: { 'last-modified': object.lastModified.toUTCString(), 'content-length': String(object.size ?? 100) } }
+          : { status: 404 };
+      }
+      default:
+        return s3Error(405, 'MethodNotAllowed', 'read-only fake');
+    }
+  }
+
+  private listObjects(bucket: FakeBucket, bucketName: string, q: URLSearchParams): Reply {
+    const prefix = q.get('prefix') ?? '';
+    const delimiter = q.get('delimiter') ?? '';
+    const contents: FakeObject[] = [];
+    const folders = new Set<string>();
+    for (const o of [...bucket.objects].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      if (!o.key.startsWith(prefix)) {
+        continue;
+      }
+      const rest = o.key.slice(prefix.length);
+      const cut = delimiter ? rest.indexOf(delimiter) : -1;
+      if (cut >= 0) {
+        folders.add(prefix + rest.slice(0, cut + delimiter.length));
+      } else {
+        contents.push(o);
+      }
+    }
+    return xml(`<ListBucketResult xmlns="${S3_NS}"><Name>${bucketName}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${contents.length + folders.size}</KeyCount><MaxKeys>1000</MaxKeys>${delimiter ? `<Delimiter>${delimiter}</Delimiter>` : ''}<IsTruncated>false</IsTruncated>${contents.map((o) => `<Contents><Key>${xmlEscape(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>&quot;x&quot;</ETag><Size>${o.size ?? 100}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${[...folders].map((f) => `<CommonPrefixes><Prefix>${xmlEscape(f)}</Prefix></CommonPrefixes>`).join('')}</ListBucketResult>`);
+  }
+
+  private iam(req: http.IncomingMessage, body: string, region: string): Reply {
+    const form = new URLSearchParams(body);
+    const action = form.get('Action') ?? `Unknown:${req.method}`;
+    this.record('iam', region, action, req);
+    if (action === 'GetRole') {
+      const name = form.get('RoleName') ?? '';
+      const role = this.account.roles[name];
+      if (!role) {
+        return queryError(IAM_NS, 404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
+      }
+      return xml(`<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>/</Path><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><RoleId>AROAFAKE</RoleId><RoleName>${name}</RoleName><Arn>${role.arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></Role></GetRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetRoleResponse>`);
+    }
+    if (action === 'SimulatePrincipalPolicy') {
+      const list = (name: string): string[] => [...form.entries()].filter(([k]) => new RegExp(`^${name}\\.member\\.\\d+$`).test(k)).map(([, v]) => v);
+      const context: Record<string, string[]> = {};
+      for (let i = 1; form.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
+        context[form.get(`ContextEntries.member.${i}.ContextKeyName`)!] = list(`ContextEntries\\.member\\.${i}\\.ContextKeyValues`);
+      }
+      const roleArn = form.get('PolicySourceArn') ?? '';
+      const results = list('ActionNames').flatMap((action) => list('ResourceArns').map((resource) => {
+        const request: SimulationRequest = { roleArn, action, resource, context, ...(form.get('ResourcePolicy') ? { resourcePolicy: form.get('ResourcePolicy')! } : {}) };
+        this.simulations.push(request);
+        const { decision, matched } = this.account.simulate(request);
+        return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements>${(matched ?? []).map((m) => `<member><SourcePolicyId>${m}</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType></member>`).join('')}</MatchedStatements><MissingContextValues/></member>`;
+      }));
+      return xml(`<SimulatePrincipalPolicyResponse xmlns="${IAM_NS}"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>${results.join('')}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`);
+    }
+    return queryError(IAM_NS, 400, 'InvalidAction', `read-only fake: ${action}`);
+  }
+
+  private sts(req: http.IncomingMessage, body: string, region: string): Reply {
+    const action = new URLSearchParams(body).get('Action') ?? `Unknown:${req.method}`;
+    this.record('sts', region, action, req);
+    if (action !== 'GetCallerIdentity') {
+      return queryError(STS_NS, 400, 'InvalidAction', `read-only fake: ${action}`);
+    }
+    const error = this.account.stsError;
+    if (error) {
+      return queryError(STS_NS, error.status, error.code, error.message);
+    }
+    return xml(`<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${this.account.callerArn}</Arn><UserId>AROAFAKE:session</UserId><Account>${this.account.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+  }
+
+  private kms(req: http.IncomingMessage, body: string, region: string): Reply {
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^TrentService\./, '') || `Unknown:${req.method}`;
+    this.record('kms', region, operation, req);
+    const input = JSON.parse(body || '{}') as { KeyId?: string; PolicyName?: string };
+    const key = this.account.keys[input.KeyId ?? ''];
+    if (operation === 'DescribeKey' || operation === 'GetKeyPolicy') {
+      if (!key) {
+        return jsonError(400, 'NotFoundException', `Key '${input.KeyId}' does not exist`);
+      }
+      if (operation === 'DescribeKey') {
+        return json({ KeyMetadata: { KeyId: key.arn.split('/').pop(), Arn: key.arn, AWSAccountId: key.arn.split(':')[4], KeyManager: key.keyManager, KeyState: key.keyState, Enabled: key.keyState === 'Enabled', KeyUsage: 'ENCRYPT_DECRYPT' } });
+      }
+      return json({ Policy: JSON.stringify(key.policy), PolicyName: 'default' });
+    }
+    return jsonError(400, 'UnsupportedOperationException', `read-only fake: ${operation}`);
+  }
+
+  private logs(req: http.IncomingMessage, body: string, region: string): Reply {
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^Logs_20140328\./, '') || `Unknown:${req.method}`;
+    this.record('logs', region, operation, req);
+    if (operation !== 'DescribeLogGroups') {
+      return jsonError(400, 'InvalidOperationException', `read-only fake: ${operation}`);
+    }
+    const input = JSON.parse(body || '{}') as { logGroupNamePrefix?: string };
+    const groups = (this.account.logGroups[region] ?? [])
+      .filter((g) => g.logGroupName.startsWith(input.logGroupNamePrefix ?? ''))
+      .sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : 1))
+      .map((g) => ({ ...g, arn: `arn:aws:logs:${region}:${this.account.account}:log-group:${g.logGroupName}:*`, creationTime: 1700000000000, storedBytes: 0 }));
+    return json({ logGroups: groups });
+  }
+}

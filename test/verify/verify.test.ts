@@ -1,0 +1,449 @@
+/**
+ * `verify` against a local fake of the AWS APIs, one account state per test. Every test asserts
+ * the rows of the printed table (check title + status) and the exit code.
+ */
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createRegionClients, guardReadOnly, READ_ONLY_OPERATION, RegionClients } from '../../lib/verify/clients';
+import { main } from '../../lib/verify/cli';
+import { formatJson, formatTable } from '../../lib/verify/report';
+import { runVerify } from '../../lib/verify/run';
+import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus, VerifyOptions, VerifyOutcome } from '../../lib/verify/types';
+import {
+  ACCOUNT, BUCKET, CW_ROLE, FakeAccount, FakeAws, healthyAccount, healthyBucketPolicy, KEY_ARN, NOPS_ROLE, OTHER_ACCOUNT, PERMISSION_CHECK, PREFIX, withCloudWatch,
+} from './fake-aws';
+
+const NOW = new Date('2026-03-10T12:30:00Z');
+const fake = new FakeAws(healthyAccount(NOW));
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  await fake.start();
+  const env = { ...fake.env(), AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined, AWS_REGION: undefined, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    if (v === undefined) {
+      delete process.env[k];
+    } else {
+      process.env[k] = v;
+    }
+  }
+});
+
+afterAll(async () => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) {
+      delete process.env[k];
+    } else {
+      process.env[k] = v;
+    }
+  }
+  await fake.stop();
+});
+
+const OPTIONS: VerifyOptions = { regions: ['us-east-1'], nopsRoleName: NOPS_ROLE };
+
+/** Clients for the fake; `ap-none-1` gets a Bedrock client whose endpoint does not resolve, as in a Region without Bedrock. */
+const made: RegionClients[] = [];
+function clients(region: string): RegionClients {
+  const c = createRegionClients(region);
+  made.push(c);
+  if (region !== 'ap-none-1') {
+    return c;
+  }
+  const host = `bedrock.${region}.amazonaws.com`;
+  const bedrock = guardReadOnly(new BedrockClient({
+    region,
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async () => {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: host });
+      },
+    },
+  }));
+  return { ...c, bedrock };
+}
+
+afterEach(() => {
+  made.splice(0).forEach((c) => Object.values(c).forEach((client) => client.destroy()));
+});
+
+async function verify(account: FakeAccount, options: VerifyOptions = OPTIONS): Promise<VerifyOutcome> {
+  fake.reset(account);
+  return runVerify(options, { clients, now: () => NOW });
+}
+
+/** The rows of the printed table: region -> check title -> status. */
+function tableRows(outcome: VerifyOutcome): Record<string, Record<string, CheckStatus>> {
+  const rows: Record<string, Record<string, CheckStatus>> = {};
+  let region = '';
+  const titles = Object.values(CHECK_TITLES).sort((a, b) => b.length - a.length);
+  for (const line of formatTable(outcome.report!).split('\n')) {
+    const header = /^([a-z]{2}(?:-[a-z]+)+-\d+)\s+\[/.exec(line);
+    if (header) {
+      region = header[1];
+      rows[region] = {};
+      continue;
+    }
+    const row = /^ {2}(PASS|FAIL|WARN|SKIP) {2}(.*)$/.exec(line);
+    if (row) {
+      const title = titles.find((t) => row[2].startsWith(t));
+      expect(title).toBeDefined();
+      rows[region][title!] = row[1] as CheckStatus;
+    }
+  }
+  return rows;
+}
+
+/** Expected table rows: every check PASS unless listed. */
+function expectRows(outcome: VerifyOutcome, region: string, expected: Partial<Record<CheckId, CheckStatus>>, ids: readonly CheckId[] = CHECK_IDS): void {
+  const want = Object.fromEntries(ids.map((id) => [CHECK_TITLES[id], expected[id] ?? 'PASS']));
+  expect(tableRows(outcome)[region]).toEqual(want);
+}
+
+function detail(outcome: VerifyOutcome, id: CheckId, region = 'us-east-1'): string {
+  const row = outcome.report!.regions.find((r) => r.region === region)!.checks.find((c) => c.id === id)!;
+  return `${row.detail} | fix: ${row.fix ?? ''}`;
+}
+
+const S3_ONLY_SKIPS: Partial<Record<CheckId, CheckStatus>> = {
+  'cloudwatch-log-group': 'SKIP', 'cloudwatch-retention': 'SKIP', 'cloudwatch-encryption': 'SKIP',
+  'cloudwatch-role-trust': 'SKIP', 'cloudwatch-large-data': 'SKIP', 'nops-legacy-logs': 'SKIP',
+};
+
+test('healthy account: every check passes, exit 0, the last log is found', async () => {
+  const outcome = await verify(healthyAccount(NOW));
+  expectRows(outcome, 'us-east-1', S3_ONLY_SKIPS);
+  expect(outcome.exitCode).toBe(0);
+  expect(outcome.report!.account).toBe(ACCOUNT);
+  expect(detail(outcome, 's3-destination')).toContain(`s3://${BUCKET}/${PREFIX}/`);
+  expect(detail(outcome, 'data-types')).toContain('text, image, embedding on; off: video, audio');
+  expect(detail(outcome, 'bedrock-writes')).toContain('last log 2026-03-10T10:32:00.000Z (2 h ago)');
+  expect(detail(outcome, 'bedrock-writes')).toContain('_b.json.gz');
+  expect(detail(outcome, 'kms-key-policy')).toContain(KEY_ARN);
+  expect(formatTable(outcome.report!)).toMatch(/PASS: nothing failed in 1 Region/);
+});
+
+test('only read-only operations reach the account', async () => {
+  await verify(withCloudWatch(healthyAccount(NOW)));
+  const operations = [...new Set(fake.calls.map((c) => `${c.service}:${c.operation}`))].sort();
+  expect(operations).toEqual([
+    'bedrock:GetModelInvocationLoggingConfiguration',
+    'iam:GetRole',
+    'iam:SimulatePrincipalPolicy',
+    'kms:DescribeKey',
+    'kms:GetKeyPolicy',
+    'logs:DescribeLogGroups',
+    's3:GetBucketEncryption',
+    's3:GetBucketLocation',
+    's3:GetBucketOwnershipControls',
+    's3:GetBucketPolicy',
+    's3:GetBucketVersioning',
+    's3:GetPublicAccessBlock',
+    's3:ListObjectsV2',
+    'sts:GetCallerIdentity',
+  ]);
+  for (const call of fake.calls) {
+    expect(call.operation).toMatch(READ_ONLY_OPERATION);
+    if (call.service === 's3' || call.service === 'bedrock') {
+      expect(['GET', 'HEAD']).toContain(call.method);
+    }
+  }
+});
+
+test('the read-only guard refuses a write before anything is sent', async () => {
+  fake.reset(healthyAccount(NOW));
+  const { s3 } = clients('us-east-1');
+  await expect(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'x', Body: 'x' }))).rejects.toThrow(/refused to call PutObject/);
+  expect(fake.calls).toEqual([]);
+});
+
+test('logging off: FAIL, bucket checks skipped, exit 1', async () => {
+  const account = healthyAccount(NOW);
+  account.logging['us-east-1'] = undefined;
+  const outcome = await verify(account);
+  const skipped = Object.fromEntries(CHECK_IDS.map((id) => [id, 'SKIP'])) as Record<CheckId, CheckStatus>;
+  expectRows(outcome, 'us-east-1', { ...skipped, 'bedrock-available': 'PASS', 'logging-enabled': 'FAIL', 'nops-role': 'PASS' });
+  expect(outcome.exitCode).toBe(1);
+  expect(detail(outcome, 'logging-enabled')).toMatch(/logging is off in us-east-1 \| fix: deploy BedrockInvocationLoggingStack/);
+});
+
+test('bucket policy without the conditions: FAIL naming both, exit 1', async () => {
+  const account = healthyAccount(NOW);
+  const policy = account.buckets[BUCKET].policy as { Statement: Array<{ Condition?: unknown }> };
+  delete policy.Statement[0].Condition;
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'bucket-policy': 'FAIL' });
+  expect(outcome.exitCode).toBe(1);
+  expect(detail(outcome, 'bucket-policy')).toContain('"AmazonBedrockLogsWrite": no aws:SourceAccount condition');
+  expect(detail(outcome, 'bucket-policy')).toContain('no aws:SourceArn condition');
+  expect(detail(outcome, 'bucket-policy')).toContain(`"aws:SourceArn":"arn:aws:bedrock:us-east-1:${ACCOUNT}:*"`);
+});
+
+test('bucket policy wider than documented: whole bucket, extra action, anyone', async () => {
+  const account = healthyAccount(NOW);
+  const policy = account.buckets[BUCKET].policy as { Statement: unknown[] };
+  policy.Statement.push(
+    { Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: ['s3:PutObject', 's3:GetObject'], Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:bedrock:*:${ACCOUNT}:*` } } },
+    { Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` },
+  );
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'bucket-policy': 'FAIL' });
+  expect(outcome.exitCode).toBe(1);
+  const text = detail(outcome, 'bucket-policy');
+  expect(text).toContain('also gives bedrock.amazonaws.com s3:GetObject');
+  expect(text).toContain(`covers arn:aws:s3:::${BUCKET}/*, wider than`);
+  expect(text).toContain(`aws:SourceArn arn:aws:bedrock:*:${ACCOUNT}:* is wider`);
+  expect(text).toContain('statement "Public" allows "*" s3:GetObject (anyone)');
+  expect(detail(outcome, 'bucket-policy')).toMatch(/fix: remove the Allow statements to "\*"/);
+
+  // "*" limited by a condition is still too wide for prompts and answers; so is a second principal in the write statement.
+  const org = healthyAccount(NOW);
+  const orgPolicy = org.buckets[BUCKET].policy as { Statement: Array<Record<string, unknown>> };
+  orgPolicy.Statement[0].Principal = { Service: ['bedrock.amazonaws.com', 'logging.s3.amazonaws.com'] };
+  orgPolicy.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } });
+  const limited = await verify(org);
+  expect(tableRows(limited)['us-east-1'][CHECK_TITLES['bucket-policy']]).toBe('FAIL');
+  expect(detail(limited, 'bucket-policy')).toContain('statement #3 allows "*" s3:GetObject, limited only by aws:PrincipalOrgID');
+  expect(detail(limited, 'bucket-policy')).toContain('"AmazonBedrockLogsWrite" also names logging.s3.amazonaws.com beside bedrock.amazonaws.com');
+});
+
+test('public access not blocked, ACLs on, versioning off, no policy: each FAIL', async () => {
+  const account = healthyAccount(NOW);
+  const bucket = account.buckets[BUCKET];
+  bucket.publicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+  const first = await verify(account);
+  expectRows(first, 'us-east-1', { ...S3_ONLY_SKIPS, 'public-access-block': 'FAIL' });
+  expect(first.exitCode).toBe(1);
+  expect(detail(first, 'public-access-block')).toContain('BlockPublicPolicy, RestrictPublicBuckets off');
+
+  delete bucket.publicAccessBlock;
+  bucket.ownership = 'ObjectWriter';
+  bucket.versioning = 'Suspended';
+  delete bucket.policy;
+  const second = await verify(account);
+  expectRows(second, 'us-east-1', { ...S3_ONLY_SKIPS, 'public-access-block': 'FAIL', 'object-ownership': 'FAIL', 'versioning': 'FAIL', 'bucket-policy': 'FAIL' });
+  expect(detail(second, 'public-access-block')).toContain('no public access block');
+  expect(detail(second, 'bucket-policy')).toContain('no policy');
+  expect(second.exitCode).toBe(1);
+});
+
+test('KMS key policy without Bedrock: FAIL with the statement to add, exit 1', async () => {
+  const account = healthyAccount(NOW);
+  const policy = account.keys[KEY_ARN].policy as { Statement: unknown[] };
+  policy.Statement.splice(1, 1);
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'kms-key-policy': 'FAIL' });
+  expect(outcome.exitCode).toBe(1);
+  expect(detail(outcome, 'kms-key-policy')).toContain('does not let bedrock.amazonaws.com kms:GenerateDataKey');
+  expect(detail(outcome, 'kms-key-policy')).toContain('"Sid":"AmazonBedrockLogsEncrypt"');
+});
+
+test('SSE-S3 bucket: no key policy and no kms:Decrypt to check', async () => {
+  const account = healthyAccount(NOW);
+  account.buckets[BUCKET].encryption = { algorithm: 'AES256' };
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'kms-key-policy': 'SKIP', 'nops-kms-decrypt': 'SKIP' });
+  expect(outcome.exitCode).toBe(0);
+});
+
+test('nOps role denied by the simulator: FAIL, exit 1; a missing role also fails', async () => {
+  const account = healthyAccount(NOW);
+  account.simulate = () => ({ decision: 'implicitDeny' });
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-read-prefix': 'FAIL', 'nops-kms-decrypt': 'FAIL' });
+  expect(outcome.exitCode).toBe(1);
+  expect(detail(outcome, 'nops-read-prefix')).toContain('s3:GetObject on bedrock/AWSLogs/...: implicitDeny');
+  // The simulation asked about the prefix, with the bucket policy and s3:prefix in context.
+  const list = fake.simulations.find((s) => s.action === 's3:ListBucket' && s.context['s3:prefix']?.[0] === `${PREFIX}/`);
+  expect(list?.resource).toBe(`arn:aws:s3:::${BUCKET}`);
+  expect(list?.resourcePolicy).toContain('AmazonBedrockLogsWrite');
+
+  const missing = await verify(healthyAccount(NOW), { ...OPTIONS, nopsRoleName: 'Nops-Integration-missing' });
+  expectRows(missing, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-role': 'FAIL', 'nops-read-prefix': 'SKIP', 'nops-outside-prefix': 'SKIP', 'nops-kms-decrypt': 'SKIP' });
+  expect(missing.exitCode).toBe(1);
+});
+
+test('nOps role allowed outside the prefix: reading FAILs, listing names WARNs', async () => {
+  const account = healthyAccount(NOW);
+  const granted = account.simulate;
+  account.simulate = (r) => (r.action === 's3:ListBucket' ? { decision: 'allowed' } : granted(r));
+  const listing = await verify(account);
+  expectRows(listing, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-outside-prefix': 'WARN' });
+  expect(listing.exitCode).toBe(0);
+
+  account.simulate = (r) => (r.action === 's3:GetObject' ? { decision: 'allowed', matched: ['ReadEverything'] } : granted(r));
+  const reading = await verify(account);
+  expectRows(reading, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-outside-prefix': 'FAIL' });
+  expect(detail(reading, 'nops-outside-prefix')).toContain(`s3:GetObject on ${PREFIX}-other/*: allowed (by ReadEverything)`);
+  expect(reading.exitCode).toBe(1);
+});
+
+test('Region without Bedrock: its own FAIL row next to a healthy Region; WARN when allowed', async () => {
+  const outcome = await verify(healthyAccount(NOW), { ...OPTIONS, regions: ['us-east-1', 'ap-none-1'] });
+  expectRows(outcome, 'us-east-1', S3_ONLY_SKIPS);
+  expect(tableRows(outcome)['ap-none-1']).toEqual({ [CHECK_TITLES['bedrock-available']]: 'FAIL' });
+  expect(detail(outcome, 'bedrock-available', 'ap-none-1')).toContain('does not resolve (ENOTFOUND): Amazon Bedrock is not offered in this Region');
+  expect(outcome.exitCode).toBe(1);
+
+  const allowed = await verify(healthyAccount(NOW), { ...OPTIONS, regions: ['us-east-1', 'ap-none-1'], allowUnavailableRegions: true });
+  expect(tableRows(allowed)['ap-none-1']).toEqual({ [CHECK_TITLES['bedrock-available']]: 'WARN' });
+  expect(allowed.exitCode).toBe(0);
+});
+
+test('several Regions: each is read with its own logging configuration, in the order given', async () => {
+  const account = healthyAccount(NOW);
+  account.logging['eu-west-1'] = undefined;
+  const outcome = await verify(account, { ...OPTIONS, regions: ['eu-west-1', 'us-east-1'] });
+  expect(outcome.report!.regions.map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
+  expect(tableRows(outcome)['eu-west-1'][CHECK_TITLES['logging-enabled']]).toBe('FAIL');
+  expectRows(outcome, 'us-east-1', S3_ONLY_SKIPS);
+  expect(outcome.exitCode).toBe(1);
+  expect(new Set(fake.calls.filter((c) => c.service === 'bedrock').map((c) => c.region))).toEqual(new Set(['eu-west-1', 'us-east-1']));
+});
+
+test('legacy CloudWatch destination: log group, retention, trust; nOps Deny on GetLogEvents is a WARN', async () => {
+  const outcome = await verify(withCloudWatch(healthyAccount(NOW), 'us-east-1', 30));
+  expectRows(outcome, 'us-east-1', { 'cloudwatch-retention': 'WARN', 'nops-legacy-logs': 'WARN' });
+  expect(outcome.exitCode).toBe(0);
+  expect(detail(outcome, 'nops-legacy-logs')).toContain('explicitDeny (by NopsReadOnlyDeny)');
+  expect(detail(outcome, 'cloudwatch-large-data')).toContain(`s3://${BUCKET}/${PREFIX}-large/`);
+});
+
+test('CloudWatch role trusted without conditions, log group missing: FAIL', async () => {
+  const account = withCloudWatch(healthyAccount(NOW));
+  (account.roles[CW_ROLE].trust as { Statement: unknown[] }).Statement.push({ Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'sts:AssumeRole' });
+  account.logGroups['us-east-1'] = [];
+  delete (account.logging['us-east-1']!.cloudWatchConfig as Record<string, unknown>).largeDataDeliveryS3Config;
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', {
+    'cloudwatch-log-group': 'FAIL', 'cloudwatch-retention': 'SKIP', 'cloudwatch-encryption': 'SKIP',
+    'cloudwatch-role-trust': 'FAIL', 'cloudwatch-large-data': 'WARN', 'nops-legacy-logs': 'WARN',
+  });
+  expect(detail(outcome, 'cloudwatch-role-trust')).toContain('statement #2: no aws:SourceAccount condition');
+  expect(outcome.exitCode).toBe(1);
+});
+
+test('bucket of another account, or in another Region: FAIL', async () => {
+  const foreign = healthyAccount(NOW);
+  foreign.buckets[BUCKET].owner = OTHER_ACCOUNT;
+  const outcome = await verify(foreign);
+  const skipped = Object.fromEntries(['bucket-policy', 'bucket-encryption', 'public-access-block', 'object-ownership', 'versioning', 'kms-key-policy', 'bedrock-writes', 'nops-kms-decrypt'].map((id) => [id, 'SKIP']));
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, ...skipped, 'bucket-location': 'FAIL' });
+  expect(detail(outcome, 'bucket-location')).toContain(`not owned by account ${ACCOUNT}`);
+  expect(outcome.exitCode).toBe(1);
+
+  const elsewhere = healthyAccount(NOW);
+  elsewhere.buckets[BUCKET].region = 'eu-west-1';
+  const moved = await verify(elsewhere);
+  expect(tableRows(moved)['us-east-1'][CHECK_TITLES['bucket-location']]).toBe('FAIL');
+  expect(detail(moved, 'bucket-location')).toContain('is in eu-west-1');
+});
+
+test('--key-prefix asserts the prefix Bedrock writes under', async () => {
+  const same = await verify(healthyAccount(NOW), { ...OPTIONS, keyPrefix: PREFIX });
+  expect(same.exitCode).toBe(0);
+  const other = await verify(healthyAccount(NOW), { ...OPTIONS, keyPrefix: 'nops' });
+  expectRows(other, 'us-east-1', { ...S3_ONLY_SKIPS, 's3-destination': 'FAIL' });
+  expect(detail(other, 's3-destination')).toContain('not under the expected prefix "nops"');
+  expect(other.exitCode).toBe(1);
+});
+
+test('Bedrock writes: only the permission check WARNs, old logs WARN, nothing FAILs', async () => {
+  const account = healthyAccount(NOW);
+  const bucket = account.buckets[BUCKET];
+  const all = bucket.objects;
+  bucket.objects = all.filter((o) => o.key.endsWith(PERMISSION_CHECK));
+  const checkOnly = await verify(account);
+  expectRows(checkOnly, 'us-east-1', { ...S3_ONLY_SKIPS, 'bedrock-writes': 'WARN' });
+  expect(detail(checkOnly, 'bedrock-writes')).toContain('no invocation has been logged in us-east-1 yet');
+  expect(checkOnly.exitCode).toBe(0);
+
+  bucket.objects = all.filter((o) => o.key.includes('/2024/'));
+  const stale = await verify(account);
+  expect(detail(stale, 'bedrock-writes')).toMatch(/^no new log for more than 7 days; last log 2025-01-01T00:00:00.000Z \(\d+ days ago\)/);
+  expect(tableRows(stale)['us-east-1'][CHECK_TITLES['bedrock-writes']]).toBe('WARN');
+
+  bucket.objects = [];
+  const none = await verify(account);
+  expect(tableRows(none)['us-east-1'][CHECK_TITLES['bedrock-writes']]).toBe('FAIL');
+  expect(none.exitCode).toBe(1);
+});
+
+test('no key prefix and no data type: WARN each; the outside-prefix check does not apply', async () => {
+  const account = healthyAccount(NOW);
+  account.logging['us-east-1'] = { s3Config: { bucketName: BUCKET } };
+  const bucket = account.buckets[BUCKET];
+  bucket.policy = healthyBucketPolicy(BUCKET, '');
+  bucket.objects = bucket.objects.map((o) => ({ ...o, key: o.key.replace(`${PREFIX}/`, '') }));
+  account.simulate = ({ action, resource, context }) => ({
+    decision: (action === 's3:GetObject' && resource.startsWith(`arn:aws:s3:::${BUCKET}/`)) || (action === 's3:ListBucket' && !context['s3:prefix']) || action === 'kms:Decrypt' ? 'allowed' : 'implicitDeny',
+  });
+  const outcome = await verify(account);
+  expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 's3-destination': 'WARN', 'data-types': 'WARN', 'nops-outside-prefix': 'SKIP' });
+  expect(detail(outcome, 's3-destination')).toContain(`s3://${BUCKET}/ with no key prefix`);
+  expect(outcome.exitCode).toBe(0);
+});
+
+test('without --nops-role-name the nOps checks are skipped', async () => {
+  const outcome = await verify(healthyAccount(NOW), { regions: ['us-east-1'] });
+  expectRows(outcome, 'us-east-1', {
+    ...S3_ONLY_SKIPS, 'nops-role': 'SKIP', 'nops-read-prefix': 'SKIP', 'nops-outside-prefix': 'SKIP', 'nops-kms-decrypt': 'SKIP',
+  });
+  expect(outcome.exitCode).toBe(0);
+  expect(fake.calls.some((c) => c.service === 'iam')).toBe(false);
+});
+
+test('refused credentials and bad options: exit 2 with a one-line message', async () => {
+  const account = healthyAccount(NOW);
+  account.stsError = { status: 403, code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
+  const refused = await verify(account);
+  expect(refused).toEqual({ exitCode: 2, error: expect.stringMatching(/^the AWS credentials were refused \(InvalidClientTokenId: The security token/) });
+  expect(JSON.parse(formatJson(refused))).toEqual({ exitCode: 2, error: refused.error });
+
+  expect(await verify(healthyAccount(NOW), { regions: ['us-east-1', 'not a region'] })).toEqual({ exitCode: 2, error: expect.stringContaining('"not a region" is not a Region code') });
+  expect(await verify(healthyAccount(NOW), { regions: [] })).toEqual({ exitCode: 2, error: expect.stringContaining('--regions is required') });
+});
+
+test('JSON output carries every row, the counts and the exit code', async () => {
+  const account = healthyAccount(NOW);
+  account.buckets[BUCKET].versioning = undefined;
+  const outcome = await verify(account);
+  const parsed = JSON.parse(formatJson(outcome));
+  expect(parsed).toMatchObject({ exitCode: 1, ok: false, account: ACCOUNT, partition: 'aws', counts: { FAIL: 1 } });
+  expect(parsed.regions[0].checks).toHaveLength(CHECK_IDS.length);
+  expect(parsed.regions[0].checks.find((c: { id: string }) => c.id === 'versioning')).toEqual({
+    id: 'versioning', title: CHECK_TITLES.versioning, status: 'FAIL',
+    detail: 'versioning was never enabled: overwritten or deleted logs cannot be recovered',
+    fix: `aws s3api put-bucket-versioning --bucket ${BUCKET} --versioning-configuration Status=Enabled`,
+  });
+});
+
+test('the command line: progress only on a terminal stderr, colors only on a terminal stdout', async () => {
+  fake.reset(healthyAccount(NOW));
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['verify', '--regions', 'us-east-1'], {
+    stdout: { write: (t: string) => out.push(t), isTTY: false },
+    stderr: { write: (t: string) => err.push(t), isTTY: true },
+    env: {},
+  });
+  expect(code).toBe(0);
+  expect(out.join('')).toMatch(/^Account 111122223333 /);
+  expect(out.join('')).not.toContain('\x1b[');
+  expect(err.join('')).toContain('verifying 0/1 Regions: us-east-1');
+  expect(err.join('')).toMatch(/\r\x1b\[K$/);
+
+  const colored: string[] = [];
+  const quiet: string[] = [];
+  await main(['verify', '--regions', 'us-east-1', '--json'], {
+    stdout: { write: (t: string) => colored.push(t), isTTY: true },
+    stderr: { write: (t: string) => quiet.push(t), isTTY: false },
+    env: {},
+  });
+  expect(JSON.parse(colored.join('')).exitCode).toBe(0);
+  expect(quiet).toEqual([]);
+  const table: string[] = [];
+  await main(['verify', '--regions', 'us-east-1'], { stdout: { write: (t: string) => table.push(t), isTTY: true }, stderr: { write: () => true }, env: {} });
+  expect(table.join('')).toContain('\x1b[32mPASS\x1b[39m');
+});
