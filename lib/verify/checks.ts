@@ -68,7 +68,7 @@ const NOPS_IDS: CheckId[] = ['nops-role', 'nops-read-prefix', 'nops-outside-pref
 /** "could not read X: AccessDenied ..." with the permission the caller needs. */
 function unreadable(rows: Rows, id: CheckId, permission: string, e: unknown): void {
   const fix = isAccessDenied(e)
-    ? `run verify with a principal allowed ${permission} (for example the ReadOnlyAccess managed policy), then rerun`
+    ? `run verify with a principal allowed ${permission}, then rerun`
     : 'check the network and credentials, then rerun';
   rows.fail(id, `could not check: ${errorLine(e)}`, fix);
 }
