@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './log-bucket';
+import { acknowledgeGuardRule } from './private/guard';
 import { ErrorCollector } from './private/validation';
 
 /** The log stream Bedrock writes to in the log group. */
@@ -67,7 +68,9 @@ export class BedrockCloudWatchDestination extends Construct {
       errors.add(`logGroupName ${JSON.stringify(logGroupName)} is not a valid log group name: use 1-512 letters, digits and _ - / . #`);
     }
     const retention = props.retention ?? logs.RetentionDays.ONE_YEAR;
-    if (retention !== logs.RetentionDays.INFINITE && retention < MIN_RETENTION_DAYS) {
+    if (!Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
+      errors.add(`retention ${retention} is not a number of days CloudWatch Logs accepts: use a logs.RetentionDays value (ONE_YEAR or longer)`);
+    } else if (retention !== logs.RetentionDays.INFINITE && retention < MIN_RETENTION_DAYS) {
       errors.add(`retention ${retention} days is shorter than ${MIN_RETENTION_DAYS}: keep audit logs at least a year (logs.RetentionDays.ONE_YEAR or longer)`);
     }
     errors.throwIfAny();
@@ -80,12 +83,13 @@ export class BedrockCloudWatchDestination extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     if (!props.encryptionKey) {
-      const reason = 'Invocation logs in CloudWatch are encrypted by CloudWatch Logs itself; pass cloudWatchEncryptionKey for a customer managed key.';
+      const reason = 'Invocation logs in CloudWatch are encrypted by CloudWatch Logs itself; pass encryptionKey (logGroupEncryptionKey on BedrockInvocationLogging) for a customer managed key.';
       Validations.of(this.logGroup).acknowledge(
         { id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', reason },
         { id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason },
         { id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted', reason },
       );
+      acknowledgeGuardRule(this.logGroup, 'cloudwatch_log_group_encrypted_check', reason);
     }
 
     const streamArn = stack.formatArn({

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeGuardRule } from './private/guard';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
 /** The service principal that writes invocation logs. */
@@ -116,11 +117,7 @@ export class BedrockLogBucket extends Construct {
       this.bucket = props.bucket;
       this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
     } else {
-      this.encryptionKey = props.encryptionKey ?? (props.createEncryptionKey ? new kms.Key(this, 'Key', {
-        description: 'Encrypts Amazon Bedrock model invocation logs',
-        enableKeyRotation: true,
-        removalPolicy,
-      }) : undefined);
+      this.encryptionKey = props.encryptionKey ?? (props.createEncryptionKey ? this.createKey(removalPolicy) : undefined);
       const accessLogs = props.serverAccessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
       const bucket = new s3.Bucket(this, 'Resource', {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -148,7 +145,10 @@ export class BedrockLogBucket extends Construct {
           { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason },
           { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason },
         );
+        acknowledgeGuardRule(bucket, 's3_bucket_default_encryption_kms_check', reason);
       }
+      acknowledgeGuardRule(bucket, 's3_event_notifications_enabled_check', NO_EVENT_CONSUMER);
+      acknowledgeGuardRule(bucket, 's3_bucket_object_lock_enabled_check', OBJECT_LOCK_IS_OWNERS_CHOICE);
     }
 
     const account = stack.account;
@@ -214,9 +214,37 @@ export class BedrockLogBucket extends Construct {
       { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: replReason },
       { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: replReason },
     );
+    acknowledgeGuardRule(bucket, 's3_bucket_default_encryption_kms_check', kmsReason);
+    acknowledgeGuardRule(bucket, 's3_bucket_logging_enabled_check', loopReason);
+    acknowledgeGuardRule(bucket, 's3_event_notifications_enabled_check', NO_EVENT_CONSUMER);
+    acknowledgeGuardRule(bucket, 's3_bucket_object_lock_enabled_check', OBJECT_LOCK_IS_OWNERS_CHOICE);
     return bucket;
   }
+
+  private createKey(removalPolicy: RemovalPolicy): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: 'Encrypts Amazon Bedrock model invocation logs',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // Control Tower CT.KMS.PR.3: only AWS services may hold grants on the key. S3 and Bedrock use
+    // GenerateDataKey and Decrypt, never grants.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
+    return key;
+  }
 }
+
+const NO_EVENT_CONSUMER = 'Nothing consumes object events: nOps reads the prefix on its own schedule with ListBucket and GetObject. '
+  + 'A notification needs a target (SNS, SQS, Lambda or EventBridge) that would be one more resource in every account with no reader.';
+const OBJECT_LOCK_IS_OWNERS_CHOICE = 'Object Lock cannot be turned off once on and needs a retention mode and period, which is the account owner\'s '
+  + 'legal decision; versioning keeps overwritten and deleted log objects as noncurrent versions, and by default the bucket is retained when the stack is deleted.';
 
 /** `aws:SourceAccount` and `aws:SourceArn` for this account and Region: the confused-deputy guard AWS documents. */
 export function bedrockSourceConditions(stack: Stack): Record<string, Record<string, string>> {

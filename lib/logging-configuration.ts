@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { BEDROCK_SERVICE_PRINCIPAL } from './log-bucket';
+import { acknowledgeGuardRule } from './private/guard';
 import { ErrorCollector } from './private/validation';
 
 // The handler owns the resource property names; reading them from it keeps both sides in step.
@@ -221,6 +222,9 @@ export class ModelInvocationLoggingConfiguration extends Construct {
       { id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: logReason },
       { id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted', reason: logReason },
     );
+    // cfn-guard (Control Tower CT.LAMBDA.PR.3, CT.CLOUDWATCH.PR.3): same reasons, on the same two resources.
+    acknowledgeGuardRule(this.handler, 'lambda_inside_vpc_check', lambdaReasons['PCI.DSS.321-LambdaInsideVPC']);
+    acknowledgeGuardRule(logGroup, 'cloudwatch_log_group_encrypted_check', logReason);
 
     const P = handlerModule.PROPS;
     const properties: Record<string, unknown> = {

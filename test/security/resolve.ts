@@ -43,9 +43,18 @@ export class TemplateResolver {
     this.resources = template.Resources ?? {};
   }
 
-  /** The resolved template: every intrinsic replaced by its value, `AWS::NoValue` properties dropped. */
+  /**
+   * The resolved template: every intrinsic in Resources and Outputs replaced by its value,
+   * `AWS::NoValue` properties dropped, resources and outputs whose `Condition` is false left out.
+   * `Conditions` stay as written; `Rules` (deploy-time assertions such as the bootstrap version
+   * check) are left out: they grant nothing.
+   */
   public resolveTemplate(): Json {
-    return this.resolve(this.template);
+    const { Rules: _rules, Resources, Outputs, ...rest } = this.template;
+    const kept = (section: Record<string, Json> = {}) => Object.fromEntries(Object.entries(section)
+      .filter(([, v]) => v.Condition === undefined || this.condition(v.Condition))
+      .map(([k, v]) => [k, this.resolve(v)]));
+    return { ...rest, Resources: kept(Resources), ...(Outputs ? { Outputs: kept(Outputs) } : {}) };
   }
 
   /** Resolves one value (deeply). */
