@@ -1,14 +1,22 @@
-import { App, AppProps, BootstraplessSynthesizer, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { App, AppProps, BootstraplessSynthesizer, CfnOutput, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps } from '../lib';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
+import { BedrockInvocationLoggingStackSet, StackSetCallAs } from '../lib/stackset';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
-export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled'] as const;
+export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
+  'rollout', 'targetOuIds', 'targetRegions', 'callAs'] as const;
+
+/** Context keys that only `rollout=stackset` reads. */
+const ROLLOUT_KEYS = ['targetOuIds', 'targetRegions', 'callAs'] as const;
 
 /** Name of the stack `cdk deploy` creates in a member account. */
 export const STACK_NAME = 'BedrockInvocationLogging';
+
+/** Name of the administrator's stack that `rollout=stackset` adds. */
+export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
 
 /** Keys the CDK CLI and aws-cdk-lib set themselves. */
 function isCdkOwnKey(key: string): boolean {
@@ -32,9 +40,39 @@ function parseString(key: string, value: unknown, errors: ErrorCollector): strin
   return value;
 }
 
+/** A comma-separated list; every item must match `pattern`. */
+function parseList(key: string, value: unknown, pattern: string, example: string, errors: ErrorCollector): string[] | undefined {
+  const text = parseString(key, value, errors);
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((item) => item.trim());
+  if (items.every((item) => item === '')) {
+    errors.add(`context ${key}=${JSON.stringify(value)} is empty: use -c ${key}=${example}`);
+    return undefined;
+  }
+  const re = new RegExp(pattern);
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (item === '') {
+      errors.add(`context ${key}=${JSON.stringify(value)} has an empty item: separate values with single commas, for example -c ${key}=${example}`);
+    } else if (!re.test(item)) {
+      errors.add(`context ${key} item ${JSON.stringify(item)} is not valid: expected a value like ${example.split(',')[0]} (full example: -c ${key}=${example})`);
+    } else if (seen.has(item)) {
+      errors.add(`context ${key} lists ${JSON.stringify(item)} twice: list each once`);
+    }
+    seen.add(item);
+  }
+  return items;
+}
+
 /**
  * Creates the app `cdk synth` and `cdk deploy` run: the member-account stack, with every input
  * defaulted, and the cdk-nag packs AwsSolutions, HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1.
+ *
+ * With `-c rollout=stackset -c targetOuIds=ou-...,ou-... -c targetRegions=us-east-1,...` it also
+ * synthesizes `BedrockInvocationLoggingStackSet` for the management account or a delegated
+ * administrator (`-c callAs=DELEGATED_ADMIN`): a service-managed StackSet whose member template
+ * takes keyPrefix, nopsRoleName and cloudWatchLogs as StackSet parameter values and kms and
+ * textDataDeliveryEnabled as synth-time choices. cdk-nag checks the member template too.
  */
 export function createApp(props: AppProps = {}): App {
   const app = new App(props);
@@ -51,6 +89,33 @@ export function createApp(props: AppProps = {}): App {
   const kms = parseBoolean('kms', context.kms, errors);
   const textDataDeliveryEnabled = parseBoolean('textDataDeliveryEnabled', context.textDataDeliveryEnabled, errors);
   const roleKind = nopsRoleName ? validateRoleNameOrArn(nopsRoleName, 'nopsRoleName', errors) : undefined;
+  const rollout = parseString('rollout', context.rollout, errors);
+  let targetOuIds: string[] | undefined;
+  let targetRegions: string[] | undefined;
+  let callAs: StackSetCallAs | undefined;
+  if (rollout === 'stackset') {
+    targetOuIds = parseList('targetOuIds', context.targetOuIds, BedrockInvocationLoggingStackSet.ORGANIZATIONAL_UNIT_ID_PATTERN, 'ou-ab12-cdef3456,ou-ab12-ghij7890', errors);
+    targetRegions = parseList('targetRegions', context.targetRegions, BedrockInvocationLoggingStackSet.REGION_PATTERN, 'us-east-1,eu-west-1', errors);
+    if (context.targetOuIds === undefined) {
+      errors.add('context targetOuIds is missing: rollout=stackset needs the OUs to deploy to, for example -c targetOuIds=ou-ab12-cdef3456,ou-ab12-ghij7890 (or the root id, -c targetOuIds=r-ab12)');
+    }
+    if (context.targetRegions === undefined) {
+      errors.add('context targetRegions is missing: rollout=stackset needs the Regions to deploy to, for example -c targetRegions=us-east-1,eu-west-1');
+    }
+    const callAsText = parseString('callAs', context.callAs, errors);
+    if (callAsText !== undefined) {
+      const allowed = Object.values(StackSetCallAs) as string[];
+      if (allowed.includes(callAsText)) callAs = callAsText as StackSetCallAs;
+      else errors.add(`context callAs=${JSON.stringify(callAsText)} is not valid: use -c callAs=SELF (management account) or -c callAs=DELEGATED_ADMIN (delegated administrator)`);
+    }
+  } else if (rollout !== undefined) {
+    errors.add(`context rollout=${JSON.stringify(rollout)} is not a rollout this app knows: use -c rollout=stackset for an organization-wide StackSet, or leave rollout out for this account and Region only`);
+  } else {
+    const stray = ROLLOUT_KEYS.filter((k) => context[k] !== undefined);
+    if (stray.length > 0) {
+      errors.add(`context ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} only read with rollout=stackset: add -c rollout=stackset, or drop ${stray.length > 1 ? 'them' : 'it'}`);
+    }
+  }
   errors.throwIfAny();
 
   const stackProps: BedrockInvocationLoggingStackProps = {
@@ -67,6 +132,37 @@ export function createApp(props: AppProps = {}): App {
   };
   new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps);
   Validations.of(app).addPlugins(...nagPacks(app));
+
+  if (rollout === 'stackset') {
+    const admin = new Stack(app, STACKSET_STACK_NAME, {
+      synthesizer: new BootstraplessSynthesizer(),
+      description: 'Service-managed StackSet that rolls Amazon Bedrock model invocation logging out to an organization (cdk-bedrock-invocation-logging)',
+    });
+    const rolloutSet = new BedrockInvocationLoggingStackSet(admin, 'StackSet', {
+      organizationalUnitIds: targetOuIds!,
+      regions: targetRegions!,
+      callAs,
+      keyPrefix,
+      nopsRoleName: stackProps.nopsRoleName,
+      cloudWatchLogs,
+      createEncryptionKey: kms,
+      textDataDeliveryEnabled,
+    });
+    // The member template is synthesized in an app of its own, inside this one's synth: check it too.
+    Validations.of(rolloutSet.memberTemplate.app).addPlugins(...nagPacks(rolloutSet.memberTemplate.app));
+    new CfnOutput(admin, 'StackSetId', {
+      description: 'The StackSet (CloudFormation > StackSets)',
+      value: rolloutSet.stackSet.attrStackSetId,
+    });
+    new CfnOutput(admin, 'UnsupportedRegions', {
+      description: 'What stack instances do in a Region without Amazon Bedrock',
+      value: 'skipped: the member template sets skipUnsupportedRegions, so such a Region succeeds without configuring anything (stack output LoggingConfigurationStatus starts with "Skipped:")',
+    });
+    new CfnOutput(admin, 'ManagementAccount', {
+      description: 'Service-managed StackSets never deploy to the management account',
+      value: `not covered by the StackSet: run cdk deploy ${STACK_NAME} in the management account if it uses Amazon Bedrock`,
+    });
+  }
   return app;
 }
 

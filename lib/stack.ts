@@ -1,8 +1,22 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
+import { BEDROCK_SERVICE_PRINCIPAL } from './log-bucket';
 import { NopsIntegrationGrant } from './nops-integration';
+import { ErrorCollector, MAX_KEY_PREFIX_LENGTH, normalizeKeyPrefix, validateRoleName } from './private/validation';
+
+// Custom resource property names are owned by the handler (see logging-configuration.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const HANDLER_PROPS: Record<string, string> = require('./handler/index.js').PROPS;
+
+/** Characters of one key prefix segment, as `normalizeKeyPrefix` accepts them (lib/private/validation.ts). */
+const SEGMENT_CHAR = "[A-Za-z0-9!_.'()-]";
+const SEGMENT_CHAR_NO_DOT = "[A-Za-z0-9!_'()-]";
+/** One segment that is neither `.` nor `..` (written without look-ahead, so any regex engine agrees). */
+const SEGMENT = `(${SEGMENT_CHAR_NO_DOT}${SEGMENT_CHAR}*|\\.${SEGMENT_CHAR_NO_DOT}${SEGMENT_CHAR}*|\\.\\.${SEGMENT_CHAR}+)`;
 
 /**
  * Properties for `BedrockInvocationLoggingStack`.
@@ -28,6 +42,19 @@ export interface BedrockInvocationLoggingStackProps extends StackProps, BedrockI
    * @default false
    */
   readonly nopsLegacyCloudWatchLogsRead?: boolean;
+
+  /**
+   * Make the per-account choices CloudFormation parameters of the template, for a StackSet, CfCT,
+   * LZA or the console: `KeyPrefix` (checked by an `AllowedPattern` with the same rules as
+   * `keyPrefix`, since a parameter cannot be checked at synth), `NopsRoleName` (empty = no grant:
+   * the grant's policy has a condition, so accounts without the nOps role do not fail) and
+   * `CloudWatchLogs` (`true`/`false`: the log group, its role and policy exist only when `true`).
+   * `keyPrefix`, `nopsRoleName` and `cloudWatchLogs` become the parameters' defaults.
+   * Not with `nopsRole` or `nopsLegacyCloudWatchLogsRead`.
+   *
+   * @default false - the values are fixed at synth
+   */
+  readonly templateParameters?: boolean;
 }
 
 /**
@@ -36,6 +63,17 @@ export interface BedrockInvocationLoggingStackProps extends StackProps, BedrockI
  * library user and a StackSet.
  */
 export class BedrockInvocationLoggingStack extends Stack {
+  /**
+   * `AllowedPattern` of the `KeyPrefix` template parameter (with `templateParameters`): the
+   * synth-time rules of `keyPrefix` (letters, digits and `! _ . ' ( ) - /`; no empty, `.` or `..`
+   * segment; no leading `/`; not empty), plus no trailing `/`, because a parameter value is not
+   * normalised. The length limit is the parameter's `MaxLength`.
+   */
+  public static readonly KEY_PREFIX_ALLOWED_PATTERN = `^${SEGMENT}(/${SEGMENT})*$`;
+
+  /** `AllowedPattern` of the `NopsRoleName` template parameter: empty, or an IAM role name. */
+  public static readonly NOPS_ROLE_NAME_ALLOWED_PATTERN = '^[\\w+=,.@-]{0,64}$';
+
   /** The logging construct. */
   public readonly invocationLogging: BedrockInvocationLogging;
   /** The nOps grant, when a role was given. */
@@ -46,6 +84,12 @@ export class BedrockInvocationLoggingStack extends Stack {
       description: 'Amazon Bedrock model invocation logging to S3, readable by the nOps integration role (cdk-bedrock-invocation-logging)',
       ...props,
     });
+    if (props.templateParameters) {
+      const member = buildParameterized(this, props);
+      this.invocationLogging = member.invocationLogging;
+      this.nopsGrant = member.nopsGrant;
+      return;
+    }
     this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', props);
     if (props.nopsRoleName !== undefined || props.nopsRole) {
       this.nopsGrant = new NopsIntegrationGrant(this, 'NopsIntegration', {
@@ -56,23 +100,157 @@ export class BedrockInvocationLoggingStack extends Stack {
       });
     }
 
-    new CfnOutput(this, 'S3DataPrefix', {
-      description: 'Paste into nOps > Integrations > Add Bedrock Integration > S3 Data Prefix',
-      value: this.invocationLogging.s3DataPrefix,
-    });
-    new CfnOutput(this, 'BucketName', {
-      description: 'Bucket Bedrock writes model invocation logs to',
-      value: this.invocationLogging.bucket.bucketName,
-    });
+    addCommonOutputs(this, this.invocationLogging);
     if (this.invocationLogging.logGroup) {
       new CfnOutput(this, 'LogGroupName', {
         description: 'CloudWatch Logs destination (legacy)',
         value: this.invocationLogging.logGroup.logGroupName,
       });
     }
-    new CfnOutput(this, 'LoggingConfigurationStatus', {
-      description: 'What the custom resource did to this account and Region\'s logging configuration',
-      value: this.invocationLogging.loggingConfiguration.message,
+    addStatusOutputs(this, this.invocationLogging, props.skipUnsupportedRegions);
+  }
+}
+
+function addCommonOutputs(stack: Stack, logging: BedrockInvocationLogging): void {
+  new CfnOutput(stack, 'S3DataPrefix', {
+    description: 'Paste into nOps > Integrations > Add Bedrock Integration > S3 Data Prefix',
+    value: logging.s3DataPrefix,
+  });
+  new CfnOutput(stack, 'BucketName', {
+    description: 'Bucket Bedrock writes model invocation logs to',
+    value: logging.bucket.bucketName,
+  });
+}
+
+function addStatusOutputs(stack: Stack, logging: BedrockInvocationLogging, skipUnsupportedRegions?: boolean): void {
+  new CfnOutput(stack, 'LoggingConfigurationStatus', {
+    description: 'What the custom resource did to this account and Region\'s logging configuration',
+    value: logging.loggingConfiguration.message,
+  });
+  if (skipUnsupportedRegions) {
+    new CfnOutput(stack, 'SkipUnsupportedRegions', {
+      description: 'skipUnsupportedRegions is on: in a Region without Amazon Bedrock this stack succeeds and configures nothing',
+      value: 'true: in a Region where Amazon Bedrock is not available this stack succeeds without configuring anything; LoggingConfigurationStatus then starts with "Skipped:"',
     });
+  }
+}
+
+/**
+ * The template-parameter variant: the same constructs and ids, with `KeyPrefix`, `NopsRoleName`
+ * and `CloudWatchLogs` read from parameters and the optional parts behind conditions.
+ */
+function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackProps): { invocationLogging: BedrockInvocationLogging; nopsGrant: NopsIntegrationGrant } {
+  const errors = new ErrorCollector(`${stack.node.path} props (templateParameters: true)`);
+  if (props.nopsRole) {
+    errors.add('nopsRole cannot be a template parameter: give nopsRoleName (the NopsRoleName parameter\'s default), or drop templateParameters');
+  }
+  if (props.nopsLegacyCloudWatchLogsRead) {
+    errors.add('nopsLegacyCloudWatchLogsRead is not offered with templateParameters (nOps reads the S3 logs, and its onboarding policy denies logs:GetLogEvents anyway): drop it, or drop templateParameters');
+  }
+  const defaultPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+  if (props.nopsRoleName) validateRoleName(props.nopsRoleName, 'nopsRoleName', errors);
+  errors.throwIfAny();
+
+  const keyPrefix = new CfnParameter(stack, 'KeyPrefix', {
+    type: 'String',
+    description: 'S3 key prefix Bedrock writes under, and the only part of the bucket nOps may read (no leading or trailing "/")',
+    default: defaultPrefix,
+    minLength: 1,
+    maxLength: MAX_KEY_PREFIX_LENGTH,
+    allowedPattern: BedrockInvocationLoggingStack.KEY_PREFIX_ALLOWED_PATTERN,
+    constraintDescription: `must be 1-${MAX_KEY_PREFIX_LENGTH} characters of letters, digits and ! _ . ' ( ) - /, without a leading or trailing "/", an empty segment, "." or ".." (for example "bedrock" or "bedrock/logs")`,
+  });
+  const nopsRoleName = new CfnParameter(stack, 'NopsRoleName', {
+    type: 'String',
+    description: 'Name of the existing nOps integration role (Nops-Integration-... or NopsIntegrationRole-...) to grant read access to; empty = no grant',
+    default: props.nopsRoleName ?? '',
+    maxLength: 64,
+    allowedPattern: BedrockInvocationLoggingStack.NOPS_ROLE_NAME_ALLOWED_PATTERN,
+    constraintDescription: 'must be empty or an IAM role name (1-64 letters, digits or + = , . @ _ -), not an ARN',
+  });
+  const cloudWatchLogs = new CfnParameter(stack, 'CloudWatchLogs', {
+    type: 'String',
+    description: 'Also deliver to CloudWatch Logs (legacy; nOps reads S3)',
+    default: String(props.cloudWatchLogs ?? false),
+    allowedValues: ['true', 'false'],
+  });
+  const hasNopsRole = new CfnCondition(stack, 'HasNopsRole', {
+    expression: Fn.conditionNot(Fn.conditionEquals(nopsRoleName.valueAsString, '')),
+  });
+  const cloudWatchOn = new CfnCondition(stack, 'CloudWatchLogsOn', {
+    expression: Fn.conditionEquals(cloudWatchLogs.valueAsString, 'true'),
+  });
+
+  // CloudWatch is built here, behind the condition, instead of by the L3: the L3 would make the
+  // custom resource DependsOn the log group and role, and DependsOn on a resource that is not
+  // created is a template error. A wait condition handle carries those dependencies inside Fn::If.
+  const { logGroupName, logGroupRetention, logGroupEncryptionKey, ...loggingProps } = props;
+  const invocationLogging = new BedrockInvocationLogging(stack, 'InvocationLogging', {
+    ...loggingProps,
+    keyPrefix: keyPrefix.valueAsString,
+    cloudWatchLogs: false,
+  });
+  const cw = new BedrockCloudWatchDestination(invocationLogging, 'CloudWatch', {
+    logGroupName,
+    retention: logGroupRetention,
+    encryptionKey: logGroupEncryptionKey,
+    removalPolicy: props.removalPolicy,
+  });
+  const config = invocationLogging.loggingConfiguration;
+  const passRole = new iam.ManagedPolicy(invocationLogging, 'CloudWatchPassRolePolicy', {
+    description: 'Lets the custom resource handler pass the CloudWatch Logs role to Bedrock',
+    statements: [new iam.PolicyStatement({
+      sid: 'PassRoleToBedrock',
+      actions: ['iam:PassRole'],
+      resources: [cw.serviceRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': BEDROCK_SERVICE_PRINCIPAL } },
+    })],
+    roles: [config.handler.role!],
+  });
+  setCondition([cw, passRole], cloudWatchOn);
+  const gate = new CfnWaitConditionHandle(invocationLogging, 'CloudWatchReady');
+  gate.cfnOptions.metadata = {
+    WaitFor: Fn.conditionIf(cloudWatchOn.logicalId,
+      [cw.logGroup, cw.serviceRole, cw.serviceRolePolicy, passRole].map((c) => cfnOf(c).ref),
+      Aws.NO_VALUE),
+  };
+  config.resource.node.addDependency(gate);
+  const resource = cfnOf(config.resource);
+  resource.addPropertyOverride(HANDLER_PROPS.logGroupName, Fn.conditionIf(cloudWatchOn.logicalId, cw.logGroup.logGroupName, Aws.NO_VALUE));
+  resource.addPropertyOverride(HANDLER_PROPS.roleArn, Fn.conditionIf(cloudWatchOn.logicalId, cw.serviceRole.roleArn, Aws.NO_VALUE));
+
+  const nopsGrant = new NopsIntegrationGrant(stack, 'NopsIntegration', {
+    invocationLogging,
+    roleName: nopsRoleName.valueAsString,
+  });
+  // Empty NopsRoleName: no policy, so nothing refers to a role the account may not have.
+  setCondition([nopsGrant.policy], hasNopsRole);
+
+  addCommonOutputs(stack, invocationLogging);
+  new CfnOutput(stack, 'LogGroupName', {
+    description: 'CloudWatch Logs destination (legacy)',
+    value: cw.logGroup.logGroupName,
+    condition: cloudWatchOn,
+  });
+  new CfnOutput(stack, 'NopsGrant', {
+    description: 'Whether the nOps integration role was granted read access to the prefix',
+    value: Fn.conditionIf(hasNopsRole.logicalId, Fn.join('', ['granted to role ', nopsRoleName.valueAsString]), 'none: NopsRoleName is empty').toString(),
+  });
+  addStatusOutputs(stack, invocationLogging, props.skipUnsupportedRegions);
+  return { invocationLogging, nopsGrant };
+}
+
+function cfnOf(construct: IConstruct): CfnResource {
+  const child = construct.node.defaultChild;
+  if (!CfnResource.isCfnResource(child)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return child;
+}
+
+/** Puts `condition` on every CloudFormation resource under `scopes`. */
+function setCondition(scopes: IConstruct[], condition: CfnCondition): void {
+  for (const scope of scopes) {
+    for (const c of scope.node.findAll()) {
+      if (CfnResource.isCfnResource(c)) c.cfnOptions.condition = condition;
+    }
   }
 }
