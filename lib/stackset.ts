@@ -148,6 +148,7 @@ export class BedrockInvocationLoggingMemberTemplate {
   private template(): Record<string, unknown> {
     if (!this.rendered) {
       const outdir = this.app.outdir;
+      fs.mkdirSync(outdir, { recursive: true });
       try {
         this.rendered = this.app.synth().getStackArtifact(this.stack.artifactId).template;
       } finally {
@@ -407,11 +408,13 @@ function isolatedApp(): App {
   const postCliContext: Record<string, unknown> = {};
   for (const key of Object.keys(inherited)) postCliContext[key] = undefined;
   postCliContext[cxapi.PATH_METADATA_ENABLE_CONTEXT] = false;
-  return new App({
-    // Created by synth and removed right after it.
+  const app = new App({
     outdir: path.join(os.tmpdir(), `bedrock-invocation-logging-member-${randomUUID()}`),
     autoSynth: false,
     analyticsReporting: false,
     postCliContext,
   });
+  // The app creates its directory at once; it exists only while the template is synthesized.
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+  return app;
 }

@@ -73,6 +73,13 @@ describe('the member template (the StackSet TemplateBody)', () => {
     }
   });
 
+  test('leaves no temporary directory behind, synthesized or not', () => {
+    const template = new BedrockInvocationLoggingMemberTemplate();
+    expect(fs.existsSync(template.app.outdir)).toBe(false);
+    template.toJson();
+    expect(fs.existsSync(template.app.outdir)).toBe(false);
+  });
+
   test('has no asset, no cdk-bootstrap parameter or rule, no CDK metadata', () => {
     expect(Object.keys(MEMBER).sort()).toEqual(['Conditions', 'Description', 'Outputs', 'Parameters', 'Resources']);
     expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs']);
