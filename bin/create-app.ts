@@ -1,9 +1,8 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps } from '../lib';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
-import { BedrockInvocationLoggingStackSet, StackSetCallAs } from '../lib/stackset';
+import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, StackSetCallAs } from '../lib';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
 export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',

@@ -3,9 +3,11 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { BedrockInvocationLoggingStack, BedrockLogBucket, STATE_PARAMETER_NAME } from '../lib';
+import { BedrockInvocationLoggingStack, BedrockLogBucket, ModelInvocationLoggingConfiguration } from '../lib';
 import { PRE_EXISTING_BUCKET_PREFIX, PRE_EXISTING_FLAGS, PRE_EXISTING_KEY_PREFIX } from './hooks/pre-existing';
 import { expectPermissionCheckObject, hook, integApp, makeDestroyable } from './helpers';
+
+const STATE_PARAMETER_NAME = ModelInvocationLoggingConfiguration.STATE_PARAMETER_NAME;
 
 /*
  * OnDelete.RESTORE: a configuration someone else set is put back when the stack is destroyed.

@@ -3,12 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './log-bucket';
+import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { ErrorCollector } from './private/validation';
 
-/** The log stream Bedrock writes to in the log group. */
-export const BEDROCK_LOG_STREAM = 'aws/bedrock/modelinvocations';
 
 /** Retention below this fails validation: audit logs are kept a year at least. */
 const MIN_RETENTION_DAYS = 365;

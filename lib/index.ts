@@ -4,3 +4,4 @@ export * from './cloudwatch-destination';
 export * from './logging-configuration';
 export * from './nops-integration';
 export * from './stack';
+export * from './stackset';

@@ -4,10 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeGuardRule } from './private/guard';
+import { BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './private/bedrock';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
-/** The service principal that writes invocation logs. */
-export const BEDROCK_SERVICE_PRINCIPAL = 'bedrock.amazonaws.com';
 
 /**
  * Properties for `BedrockLogBucket`.
@@ -95,6 +94,9 @@ export class BedrockLogBucket extends Construct {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const errors = new ErrorCollector(`${this.node.path} props`);
     this.keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+      errors.add('removalPolicy SNAPSHOT is not supported by S3 buckets, KMS keys or log groups: use RemovalPolicy.RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
+    }
     if (props.encryptionKey && props.createEncryptionKey) {
       errors.add('encryptionKey and createEncryptionKey: true contradict each other: give a key, or ask for one to be created, not both');
     }
@@ -246,13 +248,6 @@ const NO_EVENT_CONSUMER = 'Nothing consumes object events: nOps reads the prefix
 const OBJECT_LOCK_IS_OWNERS_CHOICE = 'Object Lock cannot be turned off once on and needs a retention mode and period, which is the account owner\'s '
   + 'legal decision; versioning keeps overwritten and deleted log objects as noncurrent versions, and by default the bucket is retained when the stack is deleted.';
 
-/** `aws:SourceAccount` and `aws:SourceArn` for this account and Region: the confused-deputy guard AWS documents. */
-export function bedrockSourceConditions(stack: Stack): Record<string, Record<string, string>> {
-  return {
-    StringEquals: { 'aws:SourceAccount': stack.account },
-    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'bedrock', resource: '*' }) },
-  };
-}
 
 /**
  * A statement as JSON a bucket or key owner can paste: intrinsics are flattened, the partition is

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
-import { BEDROCK_SERVICE_PRINCIPAL } from './log-bucket';
+import { BEDROCK_SERVICE_PRINCIPAL, HANDLER_SOURCE_PATH, STATE_PARAMETER_NAME } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { ErrorCollector } from './private/validation';
 
@@ -14,14 +13,6 @@ import { ErrorCollector } from './private/validation';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handlerModule: { PROPS: Record<string, string>; FLAGS: string[] } = require('./handler/index.js');
 
-/** Path of the handler source that is inlined into the template. */
-export const HANDLER_SOURCE_PATH = path.join(__dirname, 'handler', 'index.js');
-
-/**
- * SSM parameter that remembers the configuration that was in place before this library set it.
- * One per account and Region, like the setting itself.
- */
-export const STATE_PARAMETER_NAME = '/cdk-bedrock-invocation-logging/previous-configuration';
 
 /**
  * What the custom resource does to the account's logging configuration when it is deleted.
@@ -120,6 +111,12 @@ export interface ModelInvocationLoggingConfigurationProps {
  * Only one may exist per stack, and it should exist once per account and Region.
  */
 export class ModelInvocationLoggingConfiguration extends Construct {
+  /**
+   * SSM parameter in which the handler remembers the configuration that was in place before it
+   * (one per account and Region; the handler role may read and write only this one).
+   */
+  public static readonly STATE_PARAMETER_NAME = STATE_PARAMETER_NAME;
+
   /** The custom resource. */
   public readonly resource: CustomResource;
   /** The handler function. */
@@ -135,6 +132,11 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     const flagValues = flags.map((f) => (props as any)[f] ?? true);
     if (flagValues.every((v) => v === false)) {
       errors.add(`${flags.join(', ')} are all false: nothing would be logged; turn at least one on`);
+    }
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+    const nodeMajor = Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1] ?? 0);
+    if (runtime.family !== lambda.RuntimeFamily.NODEJS || nodeMajor < 18) {
+      errors.add(`runtime ${runtime.name} cannot run the handler, which needs Node.js 18 or later (global fetch, AWS SDK v3 in the runtime): use lambda.Runtime.NODEJS_22_X or NODEJS_24_X`);
     }
     if (!!props.logGroup !== !!props.serviceRole) {
       errors.add('logGroup and serviceRole go together: give both for a CloudWatch Logs destination, or neither');
@@ -195,7 +197,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
 
     this.handler = new lambda.Function(this, 'Handler', {
       description: 'Manages Bedrock model invocation logging for this account and Region (inline, no assets)',
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
+      runtime,
       handler: 'index.handler',
       code: lambda.Code.fromInline(fs.readFileSync(HANDLER_SOURCE_PATH, 'utf8')),
       role,

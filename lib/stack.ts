@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
-import { BEDROCK_SERVICE_PRINCIPAL } from './log-bucket';
+import { BEDROCK_SERVICE_PRINCIPAL } from './private/bedrock';
 import { NopsIntegrationGrant } from './nops-integration';
 import { ErrorCollector, MAX_KEY_PREFIX_LENGTH, normalizeKeyPrefix, validateRoleName } from './private/validation';
 
@@ -90,6 +90,17 @@ export class BedrockInvocationLoggingStack extends Stack {
       this.nopsGrant = member.nopsGrant;
       return;
     }
+    // The stack's own prop names in its errors (the grant would name them roleName and role).
+    const errors = new ErrorCollector(`${this.node.path} props`);
+    if (props.nopsRoleName !== undefined) validateRoleName(props.nopsRoleName, 'nopsRoleName', errors);
+    if (props.nopsRoleName !== undefined && props.nopsRole) errors.add('nopsRoleName and nopsRole both given: give one');
+    if (props.nopsLegacyCloudWatchLogsRead && props.nopsRoleName === undefined && !props.nopsRole) {
+      errors.add('nopsLegacyCloudWatchLogsRead is true but no nOps role is given: set nopsRoleName (or nopsRole), or drop nopsLegacyCloudWatchLogsRead');
+    }
+    if (props.nopsLegacyCloudWatchLogsRead && !props.cloudWatchLogs) {
+      errors.add('nopsLegacyCloudWatchLogsRead is true but cloudWatchLogs is off: set cloudWatchLogs: true, or drop nopsLegacyCloudWatchLogsRead');
+    }
+    errors.throwIfAny();
     this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', props);
     if (props.nopsRoleName !== undefined || props.nopsRole) {
       this.nopsGrant = new NopsIntegrationGrant(this, 'NopsIntegration', {

@@ -14,7 +14,7 @@ import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import { nagPacks } from '../bin/create-app';
 import { ErrorCollector } from '../lib/private/validation';
-import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from '../lib/stackset';
+import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from '../lib';
 
 export const DEFAULT_OUT = 'bedrock-invocation-logging.template.json';
 

@@ -1,13 +1,14 @@
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { createApp } from '../bin/create-app';
 import {
-  BedrockCloudWatchDestination, BedrockInvocationLogging, BedrockInvocationLoggingProps,
-  ModelInvocationLoggingConfiguration, NopsIntegrationGrant,
+  BedrockCloudWatchDestination, BedrockInvocationLogging, BedrockInvocationLoggingProps, BedrockInvocationLoggingStack,
+  BedrockInvocationLoggingStackProps, ModelInvocationLoggingConfiguration, NopsIntegrationGrant,
 } from '../lib';
 
 function stack(): Stack {
@@ -155,6 +156,43 @@ describe('nOps role', () => {
 
   test('a role name token is not validated', () => {
     expect(grant(Fn.ref('RoleName'))).not.toThrow();
+  });
+});
+
+describe('stack, runtime and removal policy', () => {
+  function stackWith(props: BedrockInvocationLoggingStackProps): () => BedrockInvocationLoggingStack {
+    return () => new BedrockInvocationLoggingStack(new App(), 'S', props);
+  }
+
+  test('the stack names its own props in errors: nopsRoleName, not the grant\'s roleName', () => {
+    expect(stackWith({ nopsRoleName: 'bad name' })).toThrow(/nopsRoleName "bad name" is not a valid IAM role name/);
+  });
+
+  test('nopsLegacyCloudWatchLogsRead without a role or without CloudWatch is refused', () => {
+    expect(stackWith({ nopsLegacyCloudWatchLogsRead: true, cloudWatchLogs: true })).toThrow(/nopsLegacyCloudWatchLogsRead is true but no nOps role is given/);
+    expect(stackWith({ nopsLegacyCloudWatchLogsRead: true, nopsRoleName: 'Nops-Integration-x' })).toThrow(/nopsLegacyCloudWatchLogsRead is true but cloudWatchLogs is off/);
+  });
+
+  test('nopsRoleName and nopsRole together are refused', () => {
+    expect(() => {
+      const s = new BedrockInvocationLoggingStack(new App(), 'Probe');
+      new BedrockInvocationLoggingStack(s.node.scope as App, 'S', { nopsRoleName: 'a', nopsRole: iam.Role.fromRoleName(s, 'R', 'b') });
+    }).toThrow(/nopsRoleName and nopsRole both given/);
+  });
+
+  test.each([
+    [lambda.Runtime.NODEJS_16_X, /runtime nodejs16.x cannot run the handler, which needs Node.js 18 or later/],
+    [lambda.Runtime.PYTHON_3_13, /runtime python3.13 cannot run the handler/],
+  ])('handler runtime %s is refused', (runtime, message) => {
+    expect(logging({ handlerRuntime: runtime })).toThrow(message);
+  });
+
+  test('Node.js 24 is accepted for the handler', () => {
+    expect(logging({ handlerRuntime: lambda.Runtime.NODEJS_24_X })).not.toThrow();
+  });
+
+  test('removalPolicy SNAPSHOT is refused: buckets, keys and log groups cannot snapshot', () => {
+    expect(logging({ removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(/removalPolicy SNAPSHOT is not supported by S3 buckets, KMS keys or log groups/);
   });
 });
 

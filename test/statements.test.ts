@@ -3,8 +3,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BedrockInvocationLogging, NopsIntegrationGrant, STATE_PARAMETER_NAME } from '../lib';
+import { BedrockInvocationLogging, ModelInvocationLoggingConfiguration, NopsIntegrationGrant } from '../lib';
 import { ALL_OPTIONS, HANDLER_SOURCE, onlyResource, resourcesOfType, synthStack } from './util';
+
+const STATE_PARAMETER_NAME = ModelInvocationLoggingConfiguration.STATE_PARAMETER_NAME;
 
 const ACCOUNT = { Ref: 'AWS::AccountId' };
 const REGION = { Ref: 'AWS::Region' };

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, HANDLER_SOURCE_PATH } from '../lib';
+import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps } from '../lib';
+import { HANDLER_SOURCE_PATH } from '../lib/private/bedrock';
 
 /** The options a security reviewer reads most: KMS, CloudWatch, nOps grant with legacy read, text off, nested prefix. */
 export const ALL_OPTIONS: BedrockInvocationLoggingStackProps = {
