@@ -11,6 +11,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+// Type only: nothing of the test harness (or the AGPL simulator behind it) is loaded at run time.
+import type { Answer } from '../test/security/harness';
 
 export const SECURITY_MD = path.join(__dirname, '..', 'SECURITY.md');
 export const SECTIONS = ['simulation', 'sweep', 'guard', 'property'] as const;
@@ -24,19 +26,8 @@ export function defaultResultsDir(): string {
 
 export interface CaseInfo { readonly id: string; readonly title: string; readonly settings: string }
 
-export interface AnswerJson {
-  readonly case: string;
-  readonly id: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly expect: 'Allowed' | 'Denied';
-  readonly actual: string;
-  readonly pass: boolean;
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly context: Record<string, string | string[]>;
-}
+/** One simulation answer, as the security tests write it. */
+export type AnswerJson = Answer;
 
 export interface SimulationResults {
   readonly simulator: string;
