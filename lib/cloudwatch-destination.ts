@@ -67,9 +67,9 @@ export class BedrockCloudWatchDestination extends Construct {
     }
     const retention = props.retention ?? logs.RetentionDays.ONE_YEAR;
     if (!Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
-      errors.add(`retention ${retention} is not a number of days CloudWatch Logs accepts: use a logs.RetentionDays value (ONE_YEAR or longer)`);
+      errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} is not a number of days CloudWatch Logs accepts: use a logs.RetentionDays value (ONE_YEAR or longer)`);
     } else if (retention !== logs.RetentionDays.INFINITE && retention < MIN_RETENTION_DAYS) {
-      errors.add(`retention ${retention} days is shorter than ${MIN_RETENTION_DAYS}: keep audit logs at least a year (logs.RetentionDays.ONE_YEAR or longer)`);
+      errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} days is shorter than ${MIN_RETENTION_DAYS}: keep audit logs at least a year (logs.RetentionDays.ONE_YEAR or longer)`);
     }
     errors.throwIfAny();
 

@@ -80,7 +80,7 @@ describe('CloudWatch options', () => {
 
   test('retention under a year is refused', () => {
     expect(logging({ cloudWatchLogs: true, logGroupRetention: logs.RetentionDays.SIX_MONTHS }))
-      .toThrow(/retention 180 days is shorter than 365: keep audit logs at least a year/);
+      .toThrow(/retention \(logGroupRetention on BedrockInvocationLogging\) 180 days is shorter than 365: keep audit logs at least a year/);
   });
 
   test('an invalid log group name is refused', () => {
