@@ -1,10 +1,11 @@
-import { ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
+import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
 import { ErrorCollector } from './private/validation';
 
 
@@ -82,11 +83,7 @@ export class BedrockCloudWatchDestination extends Construct {
     });
     if (!props.encryptionKey) {
       const reason = 'Invocation logs in CloudWatch are encrypted by CloudWatch Logs itself; pass encryptionKey (logGroupEncryptionKey on BedrockInvocationLogging) for a customer managed key.';
-      Validations.of(this.logGroup).acknowledge(
-        { id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', reason },
-        { id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason },
-        { id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted', reason },
-      );
+      acknowledgeNagRule(this.logGroup, COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted', reason);
       acknowledgeGuardRule(this.logGroup, 'cloudwatch_log_group_encrypted_check', reason);
     }
 

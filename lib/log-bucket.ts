@@ -1,9 +1,10 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeGuardRule } from './private/guard';
+import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
 import { BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './private/bedrock';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
@@ -135,18 +136,11 @@ export class BedrockLogBucket extends Construct {
         removalPolicy,
       });
       this.bucket = bucket;
-      Validations.of(bucket).acknowledge(
-        { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.' },
-        { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: 'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.' },
-        { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: 'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.' },
-      );
+      acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketReplicationEnabled',
+        'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.');
       if (!this.encryptionKey) {
         const reason = 'SSE-S3 by default so that readers such as nOps need no kms:Decrypt grant; set createEncryptionKey or encryptionKey for SSE-KMS.';
-        Validations.of(bucket).acknowledge(
-          { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason },
-          { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason },
-          { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason },
-        );
+        acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3DefaultEncryptionKMS', reason);
         acknowledgeGuardRule(bucket, 's3_bucket_default_encryption_kms_check', reason);
       }
       acknowledgeGuardRule(bucket, 's3_event_notifications_enabled_check', NO_EVENT_CONSUMER);
@@ -204,18 +198,10 @@ export class BedrockLogBucket extends Construct {
     const kmsReason = 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3, not SSE-KMS.';
     const loopReason = 'This is the server access log destination; logging it to itself would loop and logging it elsewhere only moves the problem.';
     const replReason = 'Access logs of the log bucket stay in the account and Region; replication is the account owner\'s choice.';
-    Validations.of(bucket).acknowledge(
-      { id: 'AwsSolutions-S1', reason: loopReason },
-      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: loopReason },
-      { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: loopReason },
-      { id: 'PCI.DSS.321-S3BucketLoggingEnabled', reason: loopReason },
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: kmsReason },
-      { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: kmsReason },
-      { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason: kmsReason },
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: replReason },
-      { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: replReason },
-      { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: replReason },
-    );
+    acknowledgeNagRule(bucket, ['AwsSolutions'], 'S1', loopReason);
+    acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketLoggingEnabled', loopReason);
+    acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3DefaultEncryptionKMS', kmsReason);
+    acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketReplicationEnabled', replReason);
     acknowledgeGuardRule(bucket, 's3_bucket_default_encryption_kms_check', kmsReason);
     acknowledgeGuardRule(bucket, 's3_bucket_logging_enabled_check', loopReason);
     acknowledgeGuardRule(bucket, 's3_event_notifications_enabled_check', NO_EVENT_CONSUMER);

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { BEDROCK_SERVICE_PRINCIPAL, HANDLER_SOURCE_PATH, STATE_PARAMETER_NAME } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
+import { acknowledgeNagRule, COMPLIANCE_PACKS, HIPAA, NIST } from './private/nag';
 import { ErrorCollector } from './private/validation';
 
 // The handler owns the resource property names; reading them from it keeps both sides in step.
@@ -207,25 +208,15 @@ export class ModelInvocationLoggingConfiguration extends Construct {
       retryAttempts: 0,
     });
     this.handler.node.addDependency(policy);
-    const lambdaReasons = {
-      'AwsSolutions-L1': 'Node.js 22 is the pinned default so that a template rolled out to many accounts does not change runtime under its users; the handler also runs on Node.js 24 (runtime prop).',
-      'HIPAA.Security-LambdaConcurrency': 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.',
-      'NIST.800.53.R5-LambdaConcurrency': 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.',
-      'HIPAA.Security-LambdaDLQ': 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.',
-      'NIST.800.53.R5-LambdaDLQ': 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.',
-      'HIPAA.Security-LambdaInsideVPC': 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.',
-      'NIST.800.53.R5-LambdaInsideVPC': 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.',
-      'PCI.DSS.321-LambdaInsideVPC': 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.',
-    };
-    Validations.of(this.handler).acknowledge(...Object.entries(lambdaReasons).map(([ruleId, reason]) => ({ id: ruleId, reason })));
+    const vpcReason = 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.';
+    acknowledgeNagRule(this.handler, ['AwsSolutions'], 'L1', 'Node.js 22 is the pinned default so that a template rolled out to many accounts does not change runtime under its users; the handler also runs on Node.js 24 (runtime prop).');
+    acknowledgeNagRule(this.handler, [HIPAA, NIST], 'LambdaConcurrency', 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.');
+    acknowledgeNagRule(this.handler, [HIPAA, NIST], 'LambdaDLQ', 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.');
+    acknowledgeNagRule(this.handler, COMPLIANCE_PACKS, 'LambdaInsideVPC', vpcReason);
     const logReason = 'The handler logs request metadata only, no prompts; CloudWatch Logs encrypts it service-side.';
-    Validations.of(logGroup).acknowledge(
-      { id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', reason: logReason },
-      { id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: logReason },
-      { id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted', reason: logReason },
-    );
+    acknowledgeNagRule(logGroup, COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted', logReason);
     // cfn-guard (Control Tower CT.LAMBDA.PR.3, CT.CLOUDWATCH.PR.3): same reasons, on the same two resources.
-    acknowledgeGuardRule(this.handler, 'lambda_inside_vpc_check', lambdaReasons['PCI.DSS.321-LambdaInsideVPC']);
+    acknowledgeGuardRule(this.handler, 'lambda_inside_vpc_check', vpcReason);
     acknowledgeGuardRule(logGroup, 'cloudwatch_log_group_encrypted_check', logReason);
 
     const P = handlerModule.PROPS;

@@ -18,6 +18,18 @@ export function flattenReference(node: unknown): string {
   return JSON.stringify(node);
 }
 
+/** The cdk-nag packs whose rule ids are `PACK-Rule`. */
+export const HIPAA = 'HIPAA.Security';
+export const NIST = 'NIST.800.53.R5';
+export const PCI = 'PCI.DSS.321';
+/** The three compliance packs, which share most rule names. */
+export const COMPLIANCE_PACKS = [HIPAA, NIST, PCI];
+
+/** Acknowledges one rule of each given pack on `scope`, with one reason. */
+export function acknowledgeNagRule(scope: IConstruct, packs: string[], rule: string, reason: string): void {
+  Validations.of(scope).acknowledge(...packs.map((pack) => ({ id: `${pack}-${rule}`, reason })));
+}
+
 /**
  * Acknowledges AwsSolutions-IAM5 for each wildcard resource of `statements` on `policy`, one
  * finding at a time (never the whole rule), with `reason`.
