@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 import { createApp } from './create-app';
+import { runApp } from './main';
 
-createApp().synth();
+process.exitCode = runApp(() => createApp());

@@ -1,6 +1,4 @@
-import { App, AppProps, BootstraplessSynthesizer, CfnOutput, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
+import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, StackSetCallAs } from '../lib';
 
@@ -82,12 +80,18 @@ export function createApp(props: AppProps = {}): App {
       errors.add(`unknown context key ${JSON.stringify(key)}: the app reads ${CONTEXT_KEYS.join(', ')}`);
     }
   }
+  // A bad value is reported and left out, so that the stacks are still built and their own
+  // problems reported in the same run.
   const keyPrefix = parseString('keyPrefix', context.keyPrefix, errors);
-  const nopsRoleName = parseString('nopsRoleName', context.nopsRoleName, errors) || undefined;
+  const nopsRoleName = valid(errors, () => {
+    const name = parseString('nopsRoleName', context.nopsRoleName, errors) || undefined;
+    // Policies attach to a role by name; an ARN's path does not matter for that.
+    return name && validateRoleNameOrArn(name, 'nopsRoleName', errors) === 'arn' ? name.split('/').pop() : name;
+  });
   const cloudWatchLogs = parseBoolean('cloudWatchLogs', context.cloudWatchLogs, errors);
   const kms = parseBoolean('kms', context.kms, errors);
   const textDataDeliveryEnabled = parseBoolean('textDataDeliveryEnabled', context.textDataDeliveryEnabled, errors);
-  const roleKind = nopsRoleName ? validateRoleNameOrArn(nopsRoleName, 'nopsRoleName', errors) : undefined;
+  const rolloutErrorsBefore = errors.size;
   const rollout = parseString('rollout', context.rollout, errors);
   let targetOuIds: string[] | undefined;
   let targetRegions: string[] | undefined;
@@ -115,7 +119,7 @@ export function createApp(props: AppProps = {}): App {
       errors.add(`context ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} only read with rollout=stackset: add -c rollout=stackset, or drop ${stray.length > 1 ? 'them' : 'it'}`);
     }
   }
-  errors.throwIfAny();
+  const rolloutValid = errors.size === rolloutErrorsBefore;
 
   const stackProps: BedrockInvocationLoggingStackProps = {
     // No bootstrap, no assets: the same template deploys with `cdk deploy`, a StackSet or the console.
@@ -124,72 +128,59 @@ export function createApp(props: AppProps = {}): App {
     cloudWatchLogs,
     createEncryptionKey: kms,
     textDataDeliveryEnabled,
-    // Policies attach to a role by name; an ARN's path does not matter for that.
-    nopsRoleName: roleKind === 'arn' ? nopsRoleName!.split('/').pop() : nopsRoleName,
+    nopsRoleName,
     // With the legacy destination on, nOps may read it too (subject to nOps's own Deny on logs:GetLogEvents).
     nopsLegacyCloudWatchLogsRead: cloudWatchLogs && nopsRoleName !== undefined,
   };
-  new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps);
-  Validations.of(app).addPlugins(...nagPacks(app));
+  errors.collect(() => new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps));
 
-  if (rollout === 'stackset') {
-    const admin = new Stack(app, STACKSET_STACK_NAME, {
-      synthesizer: new BootstraplessSynthesizer(),
-      description: 'Service-managed StackSet that rolls Amazon Bedrock model invocation logging out to an organization (cdk-bedrock-invocation-logging)',
-    });
-    const rolloutSet = new BedrockInvocationLoggingStackSet(admin, 'StackSet', {
-      organizationalUnitIds: targetOuIds!,
-      regions: targetRegions!,
-      callAs,
-      keyPrefix,
-      nopsRoleName: stackProps.nopsRoleName,
-      cloudWatchLogs,
-      createEncryptionKey: kms,
-      textDataDeliveryEnabled,
-    });
-    // The member template is synthesized in an app of its own, inside this one's synth: check it too.
-    Validations.of(rolloutSet.memberTemplate.app).addPlugins(...nagPacks(rolloutSet.memberTemplate.app));
-    new CfnOutput(admin, 'StackSetId', {
-      description: 'The StackSet (CloudFormation > StackSets)',
-      value: rolloutSet.stackSet.attrStackSetId,
-    });
-    new CfnOutput(admin, 'UnsupportedRegions', {
-      description: 'What stack instances do in a Region without Amazon Bedrock',
-      value: 'skipped: the member template sets skipUnsupportedRegions, so such a Region succeeds without configuring anything (stack output LoggingConfigurationStatus starts with "Skipped:")',
-    });
-    new CfnOutput(admin, 'ManagementAccount', {
-      description: 'Service-managed StackSets never deploy to the management account',
-      value: `not covered by the StackSet: run cdk deploy ${STACK_NAME} in the management account if it uses Amazon Bedrock`,
-    });
-  }
+  if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs }));
+  errors.throwIfAny();
   return app;
 }
 
-/**
- * The four cdk-nag packs, registered as validation plugins: synth fails on any unacknowledged finding.
- *
- * aws-cdk-lib 2.257 (pinned so that integ-runner can read the cloud assembly) does not pass the
- * construct tree to plugins, which cdk-nag 3 needs; each pack is therefore run on the app directly.
- */
-export function nagPacks(app: App): IPolicyValidationPlugin[] {
-  return [
-    new AwsSolutionsChecks(app),
-    new HIPAASecurityChecks(app),
-    new NIST80053R5Checks(app),
-    new PCIDSS321Checks(app),
-  ].map((pack) => new NagPackOnScope(pack, app));
+/** Runs `parse`; returns its value only if it reported no problem. */
+function valid<T>(errors: ErrorCollector, parse: () => T): T | undefined {
+  const before = errors.size;
+  const value = parse();
+  return errors.size === before ? value : undefined;
 }
 
-class NagPackOnScope implements IPolicyValidationPlugin {
-  public readonly name: string;
-  public readonly ruleIds?: string[];
+interface RolloutTargets {
+  readonly targetOuIds: string[];
+  readonly targetRegions: string[];
+  readonly callAs?: StackSetCallAs;
+}
 
-  constructor(private readonly pack: NagPack, private readonly scope: IConstruct) {
-    this.name = pack.name;
-    this.ruleIds = pack.ruleIds;
-  }
-
-  public validate(_context: IPolicyValidationContext): PolicyValidationPluginReport {
-    return this.pack.validateScope(this.scope);
-  }
+/** The administrator's stack of `rollout=stackset`: the StackSet and what to know about it. */
+function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets): void {
+  const { keyPrefix, cloudWatchLogs, textDataDeliveryEnabled } = stackProps;
+  const { targetOuIds, targetRegions, callAs } = targets;
+  const kms = stackProps.createEncryptionKey;
+  const admin = new Stack(app, STACKSET_STACK_NAME, {
+    synthesizer: new BootstraplessSynthesizer(),
+    description: 'Service-managed StackSet that rolls Amazon Bedrock model invocation logging out to an organization (cdk-bedrock-invocation-logging)',
+  });
+  const rolloutSet = new BedrockInvocationLoggingStackSet(admin, 'StackSet', {
+    organizationalUnitIds: targetOuIds,
+    regions: targetRegions,
+    callAs,
+    keyPrefix,
+    nopsRoleName: stackProps.nopsRoleName,
+    cloudWatchLogs,
+    createEncryptionKey: kms,
+    textDataDeliveryEnabled,
+  });
+  new CfnOutput(admin, 'StackSetId', {
+    description: 'The StackSet (CloudFormation > StackSets)',
+    value: rolloutSet.stackSet.attrStackSetId,
+  });
+  new CfnOutput(admin, 'UnsupportedRegions', {
+    description: 'What stack instances do in a Region without Amazon Bedrock',
+    value: 'skipped: the member template sets skipUnsupportedRegions, so such a Region succeeds without configuring anything (stack output LoggingConfigurationStatus starts with "Skipped:")',
+  });
+  new CfnOutput(admin, 'ManagementAccount', {
+    description: 'Service-managed StackSets never deploy to the management account',
+    value: `not covered by the StackSet: run cdk deploy ${STACK_NAME} in the management account if it uses Amazon Bedrock`,
+  });
 }

@@ -12,6 +12,10 @@ import { ErrorCollector } from './private/validation';
 /** Retention below this fails validation: audit logs are kept a year at least. */
 const MIN_RETENTION_DAYS = 365;
 
+/** The log group Bedrock's console suggests. */
+const DEFAULT_LOG_GROUP_NAME = '/aws/bedrock/modelinvocations';
+
+
 /**
  * Properties for `BedrockCloudWatchDestination`.
  */
@@ -52,6 +56,24 @@ export interface BedrockCloudWatchDestinationProps {
  * may write only the `aws/bedrock/modelinvocations` stream of this group.
  */
 export class BedrockCloudWatchDestination extends Construct {
+  /**
+   * Adds every problem of `props` to `errors` (the L3 calls it too, so that one error lists the
+   * problems of all its parts). Unresolved tokens are not checked.
+   * @internal
+   */
+  public static _checkProps(props: BedrockCloudWatchDestinationProps, errors: ErrorCollector): void {
+    const logGroupName = props.logGroupName ?? DEFAULT_LOG_GROUP_NAME;
+    if (!Token.isUnresolved(logGroupName) && !/^[\w\-/.#]{1,512}$/.test(logGroupName)) {
+      errors.add(`logGroupName ${JSON.stringify(logGroupName)} is not a valid log group name: use 1-512 letters, digits and _ - / . #`);
+    }
+    const retention = props.retention ?? logs.RetentionDays.ONE_YEAR;
+    if (!Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
+      errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} is not a number of days CloudWatch Logs accepts: use a logs.RetentionDays value (ONE_YEAR or longer)`);
+    } else if (retention !== logs.RetentionDays.INFINITE && retention < MIN_RETENTION_DAYS) {
+      errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} days is shorter than ${MIN_RETENTION_DAYS}: keep audit logs at least a year (logs.RetentionDays.ONE_YEAR or longer)`);
+    }
+  }
+
   /** The log group Bedrock writes to. */
   public readonly logGroup: logs.LogGroup;
   /** The role Bedrock assumes to write to the log group. */
@@ -62,17 +84,10 @@ export class BedrockCloudWatchDestination extends Construct {
   constructor(scope: Construct, id: string, props: BedrockCloudWatchDestinationProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);
-    const logGroupName = props.logGroupName ?? '/aws/bedrock/modelinvocations';
-    if (!Token.isUnresolved(logGroupName) && !/^[\w\-/.#]{1,512}$/.test(logGroupName)) {
-      errors.add(`logGroupName ${JSON.stringify(logGroupName)} is not a valid log group name: use 1-512 letters, digits and _ - / . #`);
-    }
-    const retention = props.retention ?? logs.RetentionDays.ONE_YEAR;
-    if (!Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
-      errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} is not a number of days CloudWatch Logs accepts: use a logs.RetentionDays value (ONE_YEAR or longer)`);
-    } else if (retention !== logs.RetentionDays.INFINITE && retention < MIN_RETENTION_DAYS) {
-      errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} days is shorter than ${MIN_RETENTION_DAYS}: keep audit logs at least a year (logs.RetentionDays.ONE_YEAR or longer)`);
-    }
+    BedrockCloudWatchDestination._checkProps(props, errors);
     errors.throwIfAny();
+    const logGroupName = props.logGroupName ?? DEFAULT_LOG_GROUP_NAME;
+    const retention = props.retention ?? logs.RetentionDays.ONE_YEAR;
 
     const stack = Stack.of(this);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {

@@ -8,7 +8,7 @@ import { Construct, IDependable } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockLogBucket } from './log-bucket';
 import { ModelInvocationLoggingConfiguration, OnDelete } from './logging-configuration';
-import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
+import { ErrorCollector } from './private/validation';
 
 /**
  * Properties for `BedrockInvocationLogging`.
@@ -141,11 +141,29 @@ export interface BedrockInvocationLoggingProps {
   readonly handlerRuntime?: lambda.Runtime;
 }
 
+
 /**
  * Amazon Bedrock model invocation logging for one account and Region, delivered to S3 (and
  * optionally CloudWatch Logs), with grants for readers such as the nOps integration role.
  */
 export class BedrockInvocationLogging extends Construct {
+  /**
+   * Adds every problem of `props`, and of the parts they configure, to `errors`, so that one error
+   * lists them all. Unresolved tokens are not checked.
+   * @internal
+   */
+  public static _checkProps(props: BedrockInvocationLoggingProps, errors: ErrorCollector): void {
+    BedrockLogBucket._checkProps(props, errors);
+    if (props.cloudWatchLogs) {
+      BedrockCloudWatchDestination._checkProps({ logGroupName: props.logGroupName, retention: props.logGroupRetention }, errors);
+    } else {
+      const cwOnly = (['logGroupName', 'logGroupRetention', 'logGroupEncryptionKey'] as const).filter((k) => props[k] !== undefined);
+      if (cwOnly.length > 0) {
+        errors.add(`${cwOnly.join(', ')} given but cloudWatchLogs is off: set cloudWatchLogs: true, or drop ${cwOnly.length > 1 ? 'them' : 'it'}`);
+      }
+    }
+  }
+
   /** The bucket Bedrock writes to. */
   public readonly bucket: s3.IBucket;
   /** The key prefix, normalised (no leading or trailing `/`). */
@@ -166,19 +184,12 @@ export class BedrockInvocationLogging extends Construct {
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);
-    // Validated here too, so that one error lists every problem of these props.
-    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
-    if (!props.cloudWatchLogs) {
-      const cwOnly = (['logGroupName', 'logGroupRetention', 'logGroupEncryptionKey'] as const).filter((k) => props[k] !== undefined);
-      if (cwOnly.length > 0) {
-        errors.add(`${cwOnly.join(', ')} given but cloudWatchLogs is off: set cloudWatchLogs: true, or drop ${cwOnly.length > 1 ? 'them' : 'it'}`);
-      }
-    }
+    BedrockInvocationLogging._checkProps(props, errors);
     errors.throwIfAny();
 
     this.logBucket = new BedrockLogBucket(this, 'LogBucket', {
       bucket: props.bucket,
-      keyPrefix,
+      keyPrefix: props.keyPrefix,
       encryptionKey: props.encryptionKey,
       createEncryptionKey: props.createEncryptionKey,
       serverAccessLogsBucket: props.serverAccessLogsBucket,

@@ -72,29 +72,20 @@ export interface BedrockLogBucketProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+
 /**
  * The S3 destination Bedrock writes model invocation logs to ("large data delivery" included):
  * a bucket with secure defaults (or an existing one), plus the write statement AWS documents for
  * Bedrock, and with SSE-KMS the key-policy statement for `kms:GenerateDataKey`.
  */
 export class BedrockLogBucket extends Construct {
-  /** The bucket Bedrock writes to. */
-  public readonly bucket: s3.IBucket;
-  /** The normalised key prefix (no leading or trailing `/`). */
-  public readonly keyPrefix: string;
-  /** The KMS key of the bucket, when SSE-KMS. */
-  public readonly encryptionKey?: kms.IKey;
-  /** The statement that lets Bedrock write, as added to the bucket policy. */
-  public readonly bedrockWriteStatement: iam.PolicyStatement;
-  /** The bucket policy resource when this construct could add to it, so that others can depend on it. */
-  public readonly policyDependable?: Construct;
-
-  constructor(scope: Construct, id: string, props: BedrockLogBucketProps = {}) {
-    super(scope, id);
-    // Access-log delivery by bucket policy, not the LogDeliveryWrite ACL: ACLs stay disabled whatever the app's flags.
-    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
-    const errors = new ErrorCollector(`${this.node.path} props`);
-    this.keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+  /**
+   * Adds every problem of `props` to `errors` and returns the normalised key prefix (the L3 calls it
+   * too, so that one error lists the problems of all its parts). Unresolved tokens are not checked.
+   * @internal
+   */
+  public static _checkProps(props: BedrockLogBucketProps, errors: ErrorCollector): string {
+    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
     if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
       errors.add('removalPolicy SNAPSHOT is not supported by S3 buckets, KMS keys or log groups: use RemovalPolicy.RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
     }
@@ -111,6 +102,26 @@ export class BedrockLogBucket extends Construct {
         errors.add(`encryptionKey (${props.encryptionKey.node.path}) is not the key of bucket (${props.bucket.encryptionKey.node.path}): give the key the bucket encrypts with, or omit encryptionKey`);
       }
     }
+    return keyPrefix;
+  }
+
+  /** The bucket Bedrock writes to. */
+  public readonly bucket: s3.IBucket;
+  /** The normalised key prefix (no leading or trailing `/`). */
+  public readonly keyPrefix: string;
+  /** The KMS key of the bucket, when SSE-KMS. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The statement that lets Bedrock write, as added to the bucket policy. */
+  public readonly bedrockWriteStatement: iam.PolicyStatement;
+  /** The bucket policy resource when this construct could add to it, so that others can depend on it. */
+  public readonly policyDependable?: Construct;
+
+  constructor(scope: Construct, id: string, props: BedrockLogBucketProps = {}) {
+    super(scope, id);
+    // Access-log delivery by bucket policy, not the LogDeliveryWrite ACL: ACLs stay disabled whatever the app's flags.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const errors = new ErrorCollector(`${this.node.path} props`);
+    this.keyPrefix = BedrockLogBucket._checkProps(props, errors);
     errors.throwIfAny();
 
     const stack = Stack.of(this);

@@ -100,6 +100,7 @@ export class BedrockInvocationLoggingStack extends Stack {
     if (props.nopsLegacyCloudWatchLogsRead && !props.cloudWatchLogs) {
       errors.add('nopsLegacyCloudWatchLogsRead is true but cloudWatchLogs is off: set cloudWatchLogs: true, or drop nopsLegacyCloudWatchLogsRead');
     }
+    BedrockInvocationLogging._checkProps(props, errors);
     errors.throwIfAny();
     this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', props);
     if (props.nopsRoleName !== undefined || props.nopsRole) {
@@ -160,6 +161,8 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   }
   const defaultPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
   if (props.nopsRoleName) validateRoleName(props.nopsRoleName, 'nopsRoleName', errors);
+  // The CloudWatch parts exist behind the CloudWatchLogs parameter whatever its default: check their props.
+  BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors);
   errors.throwIfAny();
 
   const keyPrefix = new CfnParameter(stack, 'KeyPrefix', {

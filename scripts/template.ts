@@ -2,7 +2,7 @@
  * Writes the self-contained member template (the StackSet's TemplateBody) to a file, for
  * Customizations for Control Tower, Landing Zone Accelerator or the CloudFormation console.
  *
- *   npm run template                                   # ./bedrock-invocation-logging.template.json
+ *   npm run template                                   # cdk.out/bedrock-invocation-logging.template.json
  *   npm run template -- --out build/member.json --minify
  *   npm run template -- kms=true textDataDeliveryEnabled=false
  *
@@ -11,12 +11,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Validations } from 'aws-cdk-lib';
-import { nagPacks } from '../bin/create-app';
+import { ComplianceFinding, findingsIn, formatFinding } from '../bin/compliance';
 import { ErrorCollector } from '../lib/private/validation';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from '../lib';
 
-export const DEFAULT_OUT = 'bedrock-invocation-logging.template.json';
+/** In cdk.out, which git ignores, unless --out says otherwise. */
+export const DEFAULT_OUT = path.join('cdk.out', 'bedrock-invocation-logging.template.json');
 
 /** Synth-time options the command takes as key=value. */
 const OPTIONS = ['kms', 'textDataDeliveryEnabled', 'skipUnsupportedRegions'] as const;
@@ -66,18 +66,19 @@ export function parseArgs(argv: string[]): TemplateCommand {
   };
 }
 
-/** Synthesizes the member template (cdk-nag checked) and returns the text the command writes. */
-export function renderTemplate(command: TemplateCommand): string {
+/** The member template as the command writes it, and the cdk-nag findings in it (none, normally). */
+export function renderTemplate(command: TemplateCommand): { text: string; findings: ComplianceFinding[] } {
   const template = new BedrockInvocationLoggingMemberTemplate(command.props);
-  Validations.of(template.app).addPlugins(...nagPacks(template.app));
-  return command.minify ? template.toJson() : template.toPrettyJson();
+  const text = command.minify ? template.toJson() : template.toPrettyJson();
+  return { text, findings: findingsIn(template.app, 'StackSet member template') };
 }
 
 function main(): void {
   const command = parseArgs(process.argv.slice(2));
-  const text = renderTemplate(command);
-  if (process.exitCode) {
-    throw new Error(`cdk-nag reported unacknowledged findings (above): ${command.out} was not written`);
+  const { text, findings } = renderTemplate(command);
+  if (findings.length > 0) {
+    findings.forEach((f) => process.stderr.write(`${formatFinding(f)}\n`));
+    throw new Error(`${findings.length} unacknowledged cdk-nag finding(s) (above): ${command.out} was not written`);
   }
   fs.mkdirSync(path.dirname(path.resolve(command.out)), { recursive: true });
   fs.writeFileSync(command.out, text);

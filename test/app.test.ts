@@ -2,14 +2,15 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { createApp, nagPacks, STACK_NAME } from '../bin/create-app';
+import { complianceFindings, formatFinding } from '../bin/compliance';
+import { createApp, STACK_NAME } from '../bin/create-app';
+import { runApp } from '../bin/main';
 import { BedrockInvocationLogging, NopsIntegrationGrant } from '../lib';
 
 const ALL_OPTIONS_CONTEXT = { keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false' };
 
 function findings(app: App): string[] {
-  return nagPacks(app).flatMap((pack) => pack.validate({ templatePaths: [] }).violations
-    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)));
+  return complianceFindings(app).map(formatFinding);
 }
 
 function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; reason: string }> {
@@ -46,21 +47,25 @@ describe('the app', () => {
     expect(findings(createApp({ context }))).toEqual([]);
   });
 
-  test('an unacknowledged finding fails synth', () => {
+  test('an unacknowledged finding makes the app exit 1 and print the finding on one line', () => {
     // GIVEN a bucket without server access logging added to the app
-    const app = createApp();
-    new s3.Bucket(app.node.findChild(STACK_NAME), 'Unlogged');
-    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      // WHEN
-      app.synth();
-      // THEN
-      expect(process.exitCode).toBe(1);
-      expect(error.mock.calls.flat().join('\n')).toMatch(/AwsSolutions-S1/);
-    } finally {
-      process.exitCode = 0;
-      error.mockRestore();
-    }
+    const lines: string[] = [];
+    // WHEN
+    const code = runApp(() => {
+      const app = createApp();
+      new s3.Bucket(app.node.findChild(STACK_NAME), 'Unlogged');
+      return app;
+    }, (line) => lines.push(line));
+    // THEN
+    expect(code).toBe(1);
+    expect(lines).toContain('[AwsSolutions] AwsSolutions-S1 at BedrockInvocationLogging/Unlogged/Resource: The S3 Bucket has server access logs disabled.');
+    expect(lines[lines.length - 1]).toMatch(/^Error: \d+ unacknowledged cdk-nag findings/);
+  });
+
+  test('the clean app makes runApp return 0 and print nothing', () => {
+    const lines: string[] = [];
+    expect(runApp(() => createApp(), (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual([]);
   });
 
   test('a consumer running cdk-nag on their own app sees nothing from the library internals', () => {

@@ -33,6 +33,10 @@ export function acknowledgeNagRule(scope: IConstruct, packs: string[], rule: str
 /**
  * Acknowledges AwsSolutions-IAM5 for each wildcard resource of `statements` on `policy`, one
  * finding at a time (never the whole rule), with `reason`.
+ *
+ * The id is the finding as cdk-nag names it, computed from the resolved template value
+ * (`<Logical.Arn>/prefix/*`, or for an imported bucket `arn:<AWS::Partition>:s3:::name/prefix/*`),
+ * never from an unresolved token string.
  */
 export function acknowledgeResourceWildcards(policy: IConstruct, statements: iam.PolicyStatement[], reason: string): void {
   const stack = Stack.of(policy);
@@ -43,7 +47,19 @@ export function acknowledgeResourceWildcards(policy: IConstruct, statements: iam
       if (flat.includes('*')) findings.add(`AwsSolutions-IAM5[Resource::${flat}]`);
     }
   }
-  if (findings.size > 0) {
-    Validations.of(policy).acknowledge(...[...findings].map((id) => ({ id, reason })));
+  for (const id of findings) acknowledgeFinding(policy, id, reason);
+}
+
+/**
+ * `Validations.of(scope).acknowledge({ id, reason })`, also for a finding whose resource is an ARN:
+ * aws-cdk-lib 2.257 refuses an id with more than one `::` (it reserves `::` for `plugin::rule`),
+ * and `arn:...:s3:::bucket` has two. Such an id is recorded in the same construct metadata that
+ * `acknowledge` writes and cdk-nag 3 reads, so the same single finding is acknowledged.
+ */
+export function acknowledgeFinding(scope: IConstruct, id: string, reason: string): void {
+  if (id.split('::').length <= 2) {
+    Validations.of(scope).acknowledge({ id, reason });
+  } else {
+    scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
   }
 }

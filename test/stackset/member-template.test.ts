@@ -25,15 +25,10 @@ const NOPS_POLICY_ID = Object.keys(MEMBER.Resources).find((id) => id.startsWith(
 describe('the member template (the StackSet TemplateBody)', () => {
   test('equals the standalone template that npm run template writes', () => {
     // the script's code path, minified and pretty, with cdk-nag on the member app (no finding)
-    const report = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      expect(renderTemplate(parseArgs(['--minify']))).toBe(BODY);
-      expect(JSON.parse(renderTemplate(parseArgs([])))).toEqual(MEMBER);
-      expect(process.exitCode ?? 0).toBe(0);
-      expect(report.mock.calls.flat().join('\n')).toMatch(/AwsSolutions +│ success/);
-    } finally {
-      report.mockRestore();
-    }
+    const minified = renderTemplate(parseArgs(['--minify']));
+    expect(minified.text).toBe(BODY);
+    expect(minified.findings).toEqual([]);
+    expect(JSON.parse(renderTemplate(parseArgs([])).text)).toEqual(MEMBER);
     // and the same stack synthesized by hand in an app of its own
     const app = new App();
     const stack = new BedrockInvocationLoggingStack(app, 'BedrockInvocationLogging', {
@@ -48,7 +43,7 @@ describe('the member template (the StackSet TemplateBody)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-test-'));
     try {
       const out = path.join(dir, 'member.json');
-      execFileSync('npx', ['ts-node', 'scripts/template.ts', '--out', out, '--minify'], { cwd: path.join(__dirname, '..', '..'), stdio: 'pipe' });
+      execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/template.ts', '--out', out, '--minify'], { cwd: path.join(__dirname, '..', '..'), stdio: 'pipe' });
       expect(fs.readFileSync(out, 'utf8')).toBe(BODY);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -101,8 +96,6 @@ describe('the member template (the StackSet TemplateBody)', () => {
 
   test(`stays within its byte budget (${MEMBER_TEMPLATE_BUDGET_BYTES} bytes minified, CloudFormation allows ${MAX_TEMPLATE_BODY_BYTES})`, () => {
     const minified = Buffer.byteLength(BODY, 'utf8');
-    const pretty = Buffer.byteLength(JSON.stringify(MEMBER, undefined, 2), 'utf8');
-    process.stdout.write(`member template: ${minified} bytes minified, ${pretty} bytes pretty\n`);
     expect(minified).toBeLessThanOrEqual(MEMBER_TEMPLATE_BUDGET_BYTES);
     // the largest option set stays within the budget too
     const kms = Buffer.byteLength(new BedrockInvocationLoggingMemberTemplate({ createEncryptionKey: true }).toJson(), 'utf8');
