@@ -1,17 +1,22 @@
 /**
- * Benchmark: synth time and template size of the deployable stack (not a test: figures go in the
- * README and the closing notes). Run: npm run bench:synth
+ * Benchmark: synth time and template sizes of the app's stacks (not a test). Writes its table into
+ * README.md (section bench:synth). Run: npm run bench:synth
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createApp, STACK_NAME } from '../bin/create-app';
+import { createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
+import { BedrockInvocationLoggingMemberTemplate } from '../lib';
+import { machine, writeReadmeSection } from './readme-section';
 
 const ALL = { keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false' };
+const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1,eu-west-1' };
 const RUNS = 5;
 
-function inProcess(context: Record<string, string>): { ms: number; pretty: number; minified: number } {
+const kb = (bytes: number) => `${bytes.toLocaleString('en-US')} B`;
+
+function inProcess(context: Record<string, string>, stackName: string): { ms: number; pretty: number; minified: number } {
   const times: number[] = [];
   let template: unknown;
   for (let i = 0; i < RUNS; i++) {
@@ -19,7 +24,7 @@ function inProcess(context: Record<string, string>): { ms: number; pretty: numbe
     const start = process.hrtime.bigint();
     const assembly = createApp({ context, outdir }).synth();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    template = assembly.getStackByName(STACK_NAME).template;
+    template = assembly.getStackByName(stackName).template;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
   times.sort((a, b) => a - b);
@@ -30,18 +35,43 @@ function inProcess(context: Record<string, string>): { ms: number; pretty: numbe
   };
 }
 
-// The validation report (all packs: success) is printed on every synth; keep the table readable.
-console.error = () => undefined;
-
-const rows: string[][] = [['stack', 'synth in process (median of 5, ms)', 'indented JSON, no path metadata (bytes)', 'minified (bytes)']];
-for (const [name, context] of [['default', {}], ['all options', ALL]] as const) {
-  const r = inProcess(context);
-  rows.push([name, r.ms.toFixed(0), String(r.pretty), String(r.minified)]);
+function cliSynthMs(): number {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-cli-'));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const start = Date.now();
+      execFileSync('npx', ['cdk', 'synth', '-q', '--output', out], { stdio: 'ignore' });
+      times.push(Date.now() - start);
+    }
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  return times.sort((a, b) => a - b)[1];
 }
-const cliStart = Date.now();
-execFileSync('npx', ['cdk', 'synth', '-q'], { stdio: 'ignore' });
-const cliMs = Date.now() - cliStart;
 
-for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-console.log(`\n\`npx cdk synth -q\` wall time, default stack, cdk-nag packs included: ${cliMs} ms (${os.cpus().length} cores, Node ${process.version})`);
-console.log('StackSets TemplateBody limit: 51,200 bytes.');
+const rows: string[] = [
+  '| template | indented (bytes) | minified (bytes) | synth in process (median of 5) |',
+  '|---|---|---|---|',
+];
+for (const [name, context, stack] of [
+  ['default stack', {}, STACK_NAME],
+  ['all-options stack', ALL, STACK_NAME],
+  ['StackSet administrator stack (limit for `cdk deploy` without bootstrap: 51,200)', ROLLOUT, STACKSET_STACK_NAME],
+] as const) {
+  const r = inProcess(context, stack);
+  rows.push(`| ${name} | ${kb(r.pretty)} | ${kb(r.minified)} | ${r.ms.toFixed(0)} ms |`);
+}
+for (const [name, props] of [['StackSet member template (TemplateBody limit 51,200)', {}], ['StackSet member template, `kms=true`', { createEncryptionKey: true }]] as const) {
+  const t = new BedrockInvocationLoggingMemberTemplate(props);
+  rows.push(`| ${name} | ${kb(Buffer.byteLength(t.toPrettyJson()))} | ${kb(Buffer.byteLength(t.toJson()))} | |`);
+}
+const cli = cliSynthMs();
+const text = [
+  ...rows,
+  '',
+  `\`npx cdk synth -q\` (default stack, the four cdk-nag packs included, median of 3): ${(cli / 1000).toFixed(1)} s.`,
+  `Measured by \`npm run bench:synth\` (${machine()}).`,
+].join('\n');
+console.log(text);
+writeReadmeSection('synth', text);

@@ -1,0 +1,44 @@
+/**
+ * Benchmark: the README's two commands on a fresh clone of HEAD (commit first), timed: `npm ci`,
+ * `npm test` (type check, jest, integ snapshots) with jest's own time, and `npx cdk synth`.
+ * Writes the figures into README.md (section bench:test). Not a test. Run: npm run bench:test
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { machine, writeReadmeSection } from './readme-section';
+
+const root = path.join(__dirname, '..');
+const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+
+function timed(cmd: string, args: string[]): { seconds: number; output: string } {
+  const start = Date.now();
+  const r = spawnSync(cmd, args, { cwd: clone, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const output = `${r.stdout}${r.stderr}`;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}) in ${clone}:\n${output.slice(-4000)}`);
+  return { seconds: (Date.now() - start) / 1000, output };
+}
+
+try {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  execFileSync('git', ['clone', '-q', root, clone]);
+  const ci = timed('npm', ['ci', '--no-audit', '--no-fund']);
+  const test = timed('npm', ['test']);
+  const jest = /^Time:\s+([\d.]+) s/m.exec(test.output)?.[1];
+  const tests = /^Tests:\s+(.+)$/m.exec(test.output)?.[1];
+  const synth = timed('npx', ['cdk', 'synth', '-q']);
+  const text = [
+    '| command (fresh clone) | wall time |',
+    '|---|---|',
+    `| \`npm ci\` | ${ci.seconds.toFixed(0)} s |`,
+    `| \`npm test\` (type check + jest + integ snapshots) | ${test.seconds.toFixed(0)} s (jest alone ${jest} s: ${tests}) |`,
+    `| \`npx cdk synth -q\` | ${synth.seconds.toFixed(1)} s |`,
+    '',
+    `Measured by \`npm run bench:test\` on commit ${commit} (${machine()}, otherwise idle).`,
+  ].join('\n');
+  console.log(text);
+  writeReadmeSection('test', text);
+} finally {
+  fs.rmSync(clone, { recursive: true, force: true });
+}
