@@ -247,14 +247,21 @@ export function analyseBucketPolicy(statements: PolicyStatement[], reader: RoleR
       access.unevaluatedDenies.push({ statement: name, certainty: 'maybe', text: `has Effect ${JSON.stringify(statement.Effect)}, neither Allow nor Deny`, unknown: [] });
       return;
     }
-    if (grantsAction(statement, 's3:GetObject') && coversResource(statement, insideArn)) {
-      const condition = evaluateCondition(statement.Condition, getContext);
-      record(access.blocksInside, condition.result, `denies s3:GetObject on ${insideArn}`, condition.unknown);
-    }
-    if (grantsAction(statement, 's3:ListBucket') && coversResource(statement, bucketArn)) {
-      const condition = evaluateCondition(statement.Condition, listContext);
-      record(access.blocksInside, condition.result, `denies s3:ListBucket with s3:prefix ${JSON.stringify(insidePrefix)}`, condition.unknown);
-    }
+    // One finding per Deny: which of the two reads nOps makes it stops, and how sure that is.
+    const denied: string[] = [];
+    let certainty: Tri = 'no';
+    const unknown: string[] = [];
+    const consider = (applies: boolean, context: RequestContext, what: string): void => {
+      if (!applies) return;
+      const condition = evaluateCondition(statement.Condition, context);
+      if (condition.result === 'no') return;
+      denied.push(what);
+      certainty = certainty === 'yes' || condition.result === 'yes' ? 'yes' : 'maybe';
+      unknown.push(...condition.unknown);
+    };
+    consider(grantsAction(statement, 's3:GetObject') && coversResource(statement, insideArn), getContext, `s3:GetObject on ${insidePrefix}AWSLogs/...`);
+    consider(grantsAction(statement, 's3:ListBucket') && coversResource(statement, bucketArn), listContext, `s3:ListBucket with s3:prefix ${JSON.stringify(insidePrefix)}`);
+    record(access.blocksInside, certainty, `denies ${denied.join(' and ')}`, [...new Set(unknown)]);
   });
   return access;
 }
