@@ -3,6 +3,14 @@
  * S3 (REST XML, path style), IAM and STS (query protocol, XML), KMS and CloudWatch Logs (JSON 1.1),
  * tells the services and Regions apart by the SigV4 credential scope, and records every
  * operation it was asked for.
+ *
+ * Where verify depends on how AWS answers, the fake answers the same way: IAM's simulator judges the
+ * role's attached policies and refuses a ResourcePolicy for a role without an IAM-user CallerArn
+ * (InvalidInput); a bucket of another account answers 403 to everything from this account, and
+ * ListBuckets lists only this account's buckets. The account itself (`healthyAccount`) is what the
+ * library's stack deploys, read from its synthesized template (deployed.ts).
+ *
+ * @cloud-copilot/iam-simulate (AGPL) evaluates policies here, in tests only, never in lib/ or bin/.
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
