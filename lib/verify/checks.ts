@@ -4,8 +4,9 @@ import { ContextEntry, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@a
 import { DescribeKeyCommand, GetKeyPolicyCommand, KeyMetadata } from '@aws-sdk/client-kms';
 import {
   GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
-  GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListObjectsV2Command,
+  GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
+import { analyseBucketPolicy, BucketPolicyAccess, Finding } from './bucket-access';
 import { RegionClients } from './clients';
 import { errorLine, isAccessDenied, isError, networkCode } from './errors';
 import {
@@ -124,14 +125,20 @@ async function checkRegion(ctx: RegionContext, rows: Rows): Promise<void> {
   const s3 = checkS3Destination(ctx, rows, config);
   checkDataTypes(rows, config);
 
-  let bucket: BucketFacts | undefined;
+  let bucket: BucketFacts | 'missing' | 'foreign' | undefined;
   if (s3) {
     bucket = await checkBucket(ctx, rows, s3, config);
   } else {
     rows.skipUnset(BUCKET_IDS, 'no S3 destination');
   }
   await checkCloudWatch(ctx, rows, config);
-  await checkNops(ctx, rows, s3 ? { ...s3, ...bucket } : undefined, config, 'no S3 destination to read');
+  if (!s3) {
+    await checkNops(ctx, rows, undefined, config, 'no S3 destination to read');
+  } else if (bucket === 'missing' || bucket === 'foreign') {
+    await checkNops(ctx, rows, undefined, config, UNREADABLE_BUCKET[bucket]);
+  } else {
+    await checkNops(ctx, rows, { ...s3, ...bucket }, config, '');
+  }
 }
 
 /** The S3 destination as configured. */
@@ -179,9 +186,16 @@ function checkDataTypes(rows: Rows, config: LoggingConfig): void {
   }
 }
 
+/** What verify learned of the bucket policy: its statements, that there is none, or why it is unknown. */
+type BucketPolicyState =
+  | { readonly kind: 'read'; readonly statements: PolicyStatement[] }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
 /** What the bucket checks learned, for the nOps checks. */
 interface BucketFacts {
-  readonly policy?: string;
+  /** Absent when the bucket is missing or belongs to another account: nothing of it can be read. */
+  readonly policy?: BucketPolicyState;
   readonly kmsKeyArn?: string;
 }
 
@@ -213,11 +227,17 @@ function scopeOf(ctx: RegionContext): SourceScope {
   return { partition: ctx.partition, account: ctx.account, region: ctx.region };
 }
 
-async function checkBucket(ctx: RegionContext, rows: Rows, s3: S3Destination, config: LoggingConfig): Promise<BucketFacts> {
+/** Why the nOps checks of a bucket were skipped, when they were. */
+const UNREADABLE_BUCKET: Record<'missing' | 'foreign', string> = {
+  missing: 'the bucket does not exist',
+  foreign: 'the bucket belongs to another account',
+};
+
+async function checkBucket(ctx: RegionContext, rows: Rows, s3: S3Destination, config: LoggingConfig): Promise<BucketFacts | 'missing' | 'foreign'> {
   const located = await checkBucketLocation(ctx, rows, s3.bucketName);
   if (located === 'missing' || located === 'foreign') {
-    rows.skipUnset(BUCKET_IDS, located === 'missing' ? 'the bucket does not exist' : 'the bucket belongs to another account');
-    return {};
+    rows.skipUnset(BUCKET_IDS, UNREADABLE_BUCKET[located]);
+    return located;
   }
   const [policy, encryption] = await Promise.all([
     checkBucketPolicy(ctx, rows, s3, config),
@@ -239,6 +259,35 @@ function bucketRegion(constraint: string | undefined): string {
   return constraint === 'EU' ? 'eu-west-1' : constraint;
 }
 
+/**
+ * Whether the caller's account owns the bucket, from ListBuckets (which lists only the buckets the
+ * account owns); `undefined` when the listing is refused.
+ */
+async function accountOwnsBucket(ctx: RegionContext, bucketName: string): Promise<boolean | undefined> {
+  let token: string | undefined;
+  try {
+    for (let page = 0; page < 10; page++) {
+      const result = await ctx.clients.s3.send(new ListBucketsCommand({ Prefix: bucketName, ContinuationToken: token, MaxBuckets: 1000 }));
+      if ((result.Buckets ?? []).some((b) => b.Name === bucketName)) {
+        return true;
+      }
+      token = result.ContinuationToken;
+      if (!token) {
+        return false;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A bucket of another account answers every request that carries `ExpectedBucketOwner` with 403,
+ * and so does a bucket the caller may not read: ListBuckets tells the two apart (the account's
+ * own buckets are listed). Without that permission, a bucket readable without the header but not
+ * with it is another account's too.
+ */
 async function checkBucketLocation(ctx: RegionContext, rows: Rows, bucketName: string): Promise<'ok' | 'missing' | 'foreign' | 'unknown'> {
   const s3 = ctx.clients.s3;
   try {
@@ -257,22 +306,37 @@ async function checkBucketLocation(ctx: RegionContext, rows: Rows, bucketName: s
         `create the bucket in ${ctx.region} (or redeploy the stack), or point the logging configuration at an existing bucket`);
       return 'missing';
     }
-    if (isAccessDenied(e)) {
+    if (!isAccessDenied(e)) {
+      unreadable(rows, 'bucket-location', `s3:GetBucketLocation on arn:${ctx.partition}:s3:::${bucketName}`, e);
+      return 'unknown';
+    }
+    let owned = await accountOwnsBucket(ctx, bucketName);
+    let how = `it is not among the buckets ListBuckets returns for account ${ctx.account}`;
+    if (owned === undefined) {
       try {
         await s3.send(new GetBucketLocationCommand({ Bucket: bucketName }));
-        rows.fail('bucket-location', `s3://${bucketName} is not owned by account ${ctx.account}`,
-          `use a bucket of account ${ctx.account}: Bedrock delivers only to destinations in the same account and Region`);
-        return 'foreign';
+        owned = false;
+        how = `S3 answers for it, but refuses it with ExpectedBucketOwner ${ctx.account}`;
       } catch {
-        // Refused either way: the caller cannot read the bucket.
+        // Refused either way: ownership stays unknown.
       }
     }
-    unreadable(rows, 'bucket-location', `s3:GetBucketLocation on arn:${ctx.partition}:s3:::${bucketName}`, e);
+    if (owned === false) {
+      rows.fail('bucket-location', `s3://${bucketName} belongs to another AWS account, not ${ctx.account} (${how}): Bedrock only writes to a bucket in the same account and Region, so no log is delivered`,
+        `point the logging configuration at a bucket of account ${ctx.account} in ${ctx.region} (deploying BedrockInvocationLoggingStack creates one); if this account once owned ${bucketName}, it was deleted and its name is now another account's`);
+      return 'foreign';
+    }
+    if (owned === true) {
+      unreadable(rows, 'bucket-location', `s3:GetBucketLocation on arn:${ctx.partition}:s3:::${bucketName} (the bucket is this account's; a Deny in its policy may also refuse you)`, e);
+    } else {
+      rows.fail('bucket-location', `could not check: ${errorLine(e)}; whether the bucket belongs to this account is unknown (ListBuckets was refused too)`,
+        `run verify with a principal allowed s3:GetBucketLocation on arn:${ctx.partition}:s3:::${bucketName} and s3:ListAllMyBuckets, then rerun`);
+    }
     return 'unknown';
   }
 }
 
-async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destination, config: LoggingConfig): Promise<string | undefined> {
+async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destination, config: LoggingConfig): Promise<BucketPolicyState> {
   const scope = scopeOf(ctx);
   const expected = JSON.stringify(expectedBucketStatement(scope, s3.bucketName, s3.prefix));
   const fix = `make the bucket policy's statement for ${BEDROCK_PRINCIPAL} exactly: ${expected}`;
@@ -282,17 +346,17 @@ async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destinati
   } catch (e) {
     if (isError(e, 'NoSuchBucketPolicy')) {
       rows.fail('bucket-policy', 'the bucket has no policy: Bedrock cannot write to it', `add a bucket policy with this statement: ${expected}`);
-      return undefined;
+      return { kind: 'none' };
     }
     unreadable(rows, 'bucket-policy', 's3:GetBucketPolicy', e);
-    return undefined;
+    return { kind: 'unknown', reason: `it could not be read (${errorLine(e)})` };
   }
   let statements: PolicyStatement[];
   try {
     statements = parsePolicy(text ?? '');
   } catch (e) {
     rows.fail('bucket-policy', `the bucket policy cannot be read: ${(e as Error).message}`, fix);
-    return text;
+    return { kind: 'unknown', reason: `it is not a policy (${(e as Error).message})` };
   }
 
   // Bedrock may also write large payloads of the CloudWatch destination to this bucket, under its own prefix.
@@ -361,7 +425,7 @@ async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destinati
     const name = statementName(writers[0], statements.indexOf(writers[0]));
     rows.pass('bucket-policy', `${name}: s3:PutObject on ${logsBase(s3.prefix, ctx.account)}* with aws:SourceAccount and aws:SourceArn, nothing wider`);
   }
-  return text;
+  return { kind: 'read', statements };
 }
 
 interface Encryption {
@@ -747,18 +811,13 @@ interface Simulation {
   readonly matched: string[];
 }
 
-async function simulate(ctx: RegionContext, roleArn: string, action: string, resource: string, context: ContextEntry[], resourcePolicy?: string): Promise<Simulation> {
-  const base = { PolicySourceArn: roleArn, ActionNames: [action], ResourceArns: [resource], ContextEntries: context };
-  let result;
-  try {
-    result = await ctx.clients.iam.send(new SimulatePrincipalPolicyCommand({ ...base, ...(resourcePolicy ? { ResourcePolicy: resourcePolicy } : {}) }));
-  } catch (e) {
-    if (!resourcePolicy || !isError(e, 'InvalidInput', 'MalformedPolicyDocument')) {
-      throw e;
-    }
-    // The simulator refused the bucket policy: simulate the role's own policies only.
-    result = await ctx.clients.iam.send(new SimulatePrincipalPolicyCommand(base));
-  }
+/**
+ * Asks IAM's policy simulator about the role's own policies. No ResourcePolicy: IAM refuses one
+ * for a role unless CallerArn names an IAM user, so verify reads the bucket policy itself
+ * (bucket-access.ts).
+ */
+async function simulate(ctx: RegionContext, roleArn: string, action: string, resource: string, context: ContextEntry[]): Promise<Simulation> {
+  const result = await ctx.clients.iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: [action], ResourceArns: [resource], ContextEntries: context }));
   const evaluation = result.EvaluationResults?.find((r) => r.EvalActionName?.toLowerCase() === action.toLowerCase()) ?? result.EvaluationResults?.[0];
   return {
     decision: evaluation?.EvalDecision ?? 'unknown',
@@ -774,6 +833,14 @@ const SECURE_TRANSPORT: ContextEntry = { ContextKeyName: 'aws:SecureTransport', 
 
 function s3Prefix(value: string): ContextEntry {
   return { ContextKeyName: 's3:prefix', ContextKeyType: 'string', ContextKeyValues: [value] };
+}
+
+function describeFindings(findings: Finding[]): string {
+  return findings.map((f) => `${f.statement} ${f.text}`).join('; ');
+}
+
+function statementsOf(findings: Finding[]): string {
+  return [...new Set(findings.map((f) => f.statement))].join(', ');
 }
 
 interface NopsTarget extends S3Destination, BucketFacts {}
@@ -798,28 +865,67 @@ async function checkNops(ctx: RegionContext, rows: Rows, target: NopsTarget | un
     return;
   }
   rows.pass('nops-role', roleArn ?? roleName);
-  if (!roleArn || !target) {
-    rows.skipUnset(NOPS_IDS, noTargetReason);
+  if (!roleArn) {
+    rows.skipUnset(NOPS_IDS, 'IAM returned no ARN for the role');
     return;
   }
-  const P = ctx.partition;
-  const bucketArn = `arn:${P}:s3:::${target.bucketName}`;
+  if (target) {
+    await checkNopsS3(ctx, rows, roleName, roleArn, target);
+  } else {
+    rows.skipUnset(['nops-read-prefix', 'nops-outside-prefix', 'nops-kms-decrypt'], noTargetReason);
+  }
+  await checkNopsLegacyLogs(ctx, rows, roleArn, config);
+}
+
+async function checkNopsS3(ctx: RegionContext, rows: Rows, roleName: string, roleArn: string, target: NopsTarget): Promise<void> {
+  const bucketArn = `arn:${ctx.partition}:s3:::${target.bucketName}`;
   const now = ctx.now;
   const hourPath = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}/${String(now.getUTCHours()).padStart(2, '0')}`;
-  const insideObject = `${bucketArn}/${logsBase(target.prefix, ctx.account)}${ctx.region}/${hourPath}/example.json.gz`;
+  const insideKey = `${logsBase(target.prefix, ctx.account)}${ctx.region}/${hourPath}/example.json.gz`;
+  const insideObject = `${bucketArn}/${insideKey}`;
   const pp = prefixPath(target.prefix);
-  const grantFix = `let ${roleName} s3:ListBucket on ${bucketArn} with StringLike s3:prefix "${pp}*" and s3:GetObject on ${bucketArn}/${pp}* (NopsIntegrationGrant does this), and remove any Deny that matches them`;
-  const policy = target.policy;
+  const policy = target.policy ?? { kind: 'unknown', reason: 'it was not read' };
+  const access: BucketPolicyAccess | undefined = policy.kind === 'read'
+    ? analyseBucketPolicy(policy.statements, { roleArn, account: ctx.account, partition: ctx.partition, bucketName: target.bucketName, prefix: target.prefix, insideKey })
+    : undefined;
+  const notEvaluated = policy.kind === 'unknown' ? `bucket policy not evaluated: ${policy.reason}` : undefined;
 
+  // Reading the prefix: the role's own policies or an Allow naming it in the bucket policy, and no Deny.
+  const grantFix = `let ${roleName} s3:ListBucket on ${bucketArn} with StringLike s3:prefix "${pp}*" and s3:GetObject on ${bucketArn}/${pp}* (NopsIntegrationGrant does this), and remove any Deny that matches them`;
   try {
     const [get, listing] = await Promise.all([
-      simulate(ctx, roleArn, 's3:GetObject', insideObject, [SECURE_TRANSPORT], policy),
-      simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, ...(pp ? [s3Prefix(pp)] : [])], policy),
+      simulate(ctx, roleArn, 's3:GetObject', insideObject, [SECURE_TRANSPORT]),
+      simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, ...(pp ? [s3Prefix(pp)] : [])]),
     ]);
-    if (get.decision === 'allowed' && listing.decision === 'allowed') {
-      rows.pass('nops-read-prefix', `IAM policy simulator: s3:GetObject on ${pp}* and s3:ListBucket with s3:prefix "${pp}" allowed`);
+    const canGet = get.decision !== 'explicitDeny' && (get.decision === 'allowed' || !!access?.grantsInside.get);
+    const canList = listing.decision !== 'explicitDeny' && (listing.decision === 'allowed' || !!access?.grantsInside.list);
+    const parts = [
+      `IAM policy simulator (the role's own policies): ${describeSimulation(`s3:GetObject on ${pp}AWSLogs/...`, get)}, ${describeSimulation(`s3:ListBucket with s3:prefix "${pp}"`, listing)}`,
+    ];
+    const blocks = access?.blocksInside ?? [];
+    const certain = blocks.filter((f) => f.certainty === 'yes');
+    const possible = [...blocks.filter((f) => f.certainty === 'maybe'), ...(access?.unevaluatedDenies ?? [])];
+    if (access) {
+      const grants = [access.grantsInside.get ? 's3:GetObject' : '', access.grantsInside.list ? 's3:ListBucket' : ''].filter(Boolean);
+      parts.push(`bucket policy (read by verify): ${blocks.length ? describeFindings(blocks) : 'no Deny applies to these HTTPS reads'}${grants.length ? `; it allows ${grants.join(' and ')} to the role itself` : ''}`);
+      if (access.unevaluatedDenies.length) parts.push(`bucket policy (read by verify): ${describeFindings(access.unevaluatedDenies)}`);
+    } else if (policy.kind === 'none') {
+      parts.push('no bucket policy');
+    } else if (notEvaluated) {
+      parts.push(notEvaluated);
+    }
+    const detail = parts.join('; ');
+    const exempt = (findings: Finding[]): string => `exempt ${roleName} from ${statementsOf(findings)} of the bucket policy (for example ArnNotLike aws:PrincipalArn ${roleArn}), or keep the Deny off ${bucketArn}/${pp}*`;
+    if (!canGet || !canList) {
+      rows.fail('nops-read-prefix', detail, grantFix);
+    } else if (certain.length > 0) {
+      rows.fail('nops-read-prefix', detail, exempt(certain));
+    } else if (possible.length > 0) {
+      rows.warn('nops-read-prefix', detail, `check that ${statementsOf(possible)} of the bucket policy does not apply to nOps's requests, or ${exempt(possible)}`);
+    } else if (notEvaluated) {
+      rows.warn('nops-read-prefix', detail, `run verify with a principal allowed s3:GetBucketPolicy on ${bucketArn} so that a Deny in the bucket policy can be seen`);
     } else {
-      rows.fail('nops-read-prefix', [describeSimulation(`s3:GetObject on ${pp}AWSLogs/...`, get), describeSimulation(`s3:ListBucket with s3:prefix "${pp}"`, listing)].join('; '), grantFix);
+      rows.pass('nops-read-prefix', detail);
     }
   } catch (e) {
     unreadable(rows, 'nops-read-prefix', 'iam:SimulatePrincipalPolicy', e);
@@ -831,22 +937,45 @@ async function checkNops(ctx: RegionContext, rows: Rows, target: NopsTarget | un
     try {
       const sibling = `${target.prefix}-other/`;
       const [getSibling, getRoot, listSibling, listAll] = await Promise.all([
-        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/${sibling}example.json.gz`, [SECURE_TRANSPORT], policy),
-        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/example.json.gz`, [SECURE_TRANSPORT], policy),
-        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, s3Prefix(sibling)], policy),
-        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT], policy),
+        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/${sibling}example.json.gz`, [SECURE_TRANSPORT]),
+        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/example.json.gz`, [SECURE_TRANSPORT]),
+        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, s3Prefix(sibling)]),
+        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT]),
       ]);
       const reads = [[`s3:GetObject on ${sibling}*`, getSibling], ['s3:GetObject on the bucket root', getRoot]] as const;
       const lists = [[`s3:ListBucket with s3:prefix "${sibling}"`, listSibling], ['s3:ListBucket without a prefix', listAll]] as const;
       const readOutside = reads.filter(([, s]) => s.decision === 'allowed').map(([l, s]) => describeSimulation(l, s));
       const listOutside = lists.filter(([, s]) => s.decision === 'allowed').map(([l, s]) => describeSimulation(l, s));
+      const wider = [...(access?.readOutside ?? []), ...(access?.listOutside ?? [])];
+      const parts: string[] = [];
+      if (readOutside.length || listOutside.length) {
+        parts.push(`the role's own policies allow ${[...readOutside, ...listOutside].join('; ')}`);
+      }
+      if (wider.length) {
+        parts.push(`the bucket policy lets the role read outside ${pp}: ${describeFindings(wider)}`);
+      }
+      if (access?.unevaluatedAllows.length) {
+        parts.push(`bucket policy (read by verify): ${describeFindings(access.unevaluatedAllows)}`);
+      }
+      if (notEvaluated) {
+        parts.push(`${notEvaluated}, so a wider Allow in it would not show here`);
+      }
       const narrowFix = `scope ${roleName}'s S3 read on ${target.bucketName} to ${bucketArn}/${pp}* and s3:prefix "${pp}*" (a wider Allow in another policy of the role grants it too)`;
-      if (readOutside.length > 0) {
-        rows.fail('nops-outside-prefix', `may read objects outside ${pp}: ${[...readOutside, ...listOutside].join('; ')}`, narrowFix);
-      } else if (listOutside.length > 0) {
-        rows.warn('nops-outside-prefix', `may list key names outside ${pp} (objects stay unreadable): ${listOutside.join('; ')}`, narrowFix);
+      const policyFix = (findings: Finding[]): string => `remove ${statementsOf(findings)} from the bucket policy, or narrow it to ${bucketArn}/${pp}* and s3:prefix "${pp}*" for principals other than nOps's role (its IAM grant is enough in this account)`;
+      if (wider.length) {
+        rows.fail('nops-outside-prefix', parts.join('; '), readOutside.length ? `${policyFix(wider)}; and ${narrowFix}` : policyFix(wider));
+      } else if (readOutside.length) {
+        rows.fail('nops-outside-prefix', `may read objects outside ${pp}: ${parts.join('; ')}`, narrowFix);
+      } else if (listOutside.length) {
+        rows.warn('nops-outside-prefix', `may list key names outside ${pp} (objects stay unreadable; nOps's own onboarding policy may list widely): ${parts.join('; ')}`, narrowFix);
+      } else if (access?.unevaluatedAllows.length) {
+        rows.warn('nops-outside-prefix', parts.join('; '), `check that ${statementsOf(access.unevaluatedAllows)} of the bucket policy cannot let nOps's role read outside ${pp}`);
+      } else if (notEvaluated) {
+        rows.warn('nops-outside-prefix', `the role's own policies allow nothing outside ${pp}; ${parts.join('; ')}`, `run verify with a principal allowed s3:GetBucketPolicy on ${bucketArn}`);
       } else {
-        rows.pass('nops-outside-prefix', `s3:GetObject and s3:ListBucket outside ${pp} (${sibling}, bucket root) denied`);
+        const delegated = access?.delegations.length ? `; ${access.delegations.join(', ')} of the bucket policy allow the account, which only delegates to the role's own policies` : '';
+        const bucketPolicy = policy.kind === 'none' ? 'no bucket policy' : 'no statement of the bucket policy (read by verify) lets the role read outside it';
+        rows.pass('nops-outside-prefix', `s3:GetObject and s3:ListBucket outside ${pp} (${sibling}, bucket root) denied by the role's own policies; ${bucketPolicy}${delegated}`);
       }
     } catch (e) {
       unreadable(rows, 'nops-outside-prefix', 'iam:SimulatePrincipalPolicy', e);
@@ -868,14 +997,16 @@ async function checkNops(ctx: RegionContext, rows: Rows, target: NopsTarget | un
       unreadable(rows, 'nops-kms-decrypt', 'iam:SimulatePrincipalPolicy', e);
     }
   }
+}
 
+async function checkNopsLegacyLogs(ctx: RegionContext, rows: Rows, roleArn: string, config: LoggingConfig | undefined): Promise<void> {
   const logGroup = config?.cloudWatchConfig?.logGroupName;
   if (!logGroup) {
     rows.skip('nops-legacy-logs', 'no CloudWatch Logs destination');
     return;
   }
   try {
-    const streamArn = `arn:${P}:logs:${ctx.region}:${ctx.account}:log-group:${logGroup}:log-stream:${BEDROCK_LOG_STREAM}`;
+    const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.account}:log-group:${logGroup}:log-stream:${BEDROCK_LOG_STREAM}`;
     const events = await simulate(ctx, roleArn, 'logs:GetLogEvents', streamArn, []);
     if (events.decision === 'allowed') {
       rows.pass('nops-legacy-logs', `logs:GetLogEvents on ${logGroup} allowed`);

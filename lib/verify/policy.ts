@@ -180,3 +180,64 @@ export function sourceConditionProblems(statement: PolicyStatement, scope: Sourc
 export function statementName(statement: PolicyStatement, index: number): string {
   return statement.Sid ? `statement ${JSON.stringify(statement.Sid)}` : `statement #${index + 1}`;
 }
+
+/**
+ * A string the IAM wildcard pattern matches that starts with `start` but not with `notStart`
+ * (`start` is a prefix of `notStart`), or `undefined` when there is none. The search walks the
+ * pattern and the two prefixes together, so it finds a witness wherever one exists: `b/*` against
+ * `b/` and `b/logs/` gives `b/a`; `b/logs*` gives `b/logs`; `b/logs/*` gives none.
+ */
+export function wildcardWitness(pattern: string, start: string, notStart: string, minExtra = 1): string | undefined {
+  const used = new Set(`${pattern}${notStart}`.replace(/[*?]/g, ''));
+  const other = [...'x0abcdefghijklmnopqrstuvwyz123456789_-'].find((c) => !used.has(c)) ?? '\u00e9';
+  const alphabet = [other, ...used];
+  const n = pattern.length;
+  const closure = (states: number[]): number[] => {
+    const out = new Set<number>();
+    const stack = [...states];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (out.has(i)) continue;
+      out.add(i);
+      if (i < n && pattern[i] === '*') stack.push(i + 1);
+    }
+    return [...out].sort((a, b) => a - b);
+  };
+  // Prefix state: how many characters of `notStart` were matched (-1 once the string left it after `start`).
+  const FREE = -1;
+  const DEAD = -2;
+  const step = (j: number, c: string): number => {
+    if (j === FREE) return FREE;
+    if (j >= notStart.length) return DEAD;
+    if (c === notStart[j]) return j + 1;
+    return j < start.length ? DEAD : FREE;
+  };
+  const accepts = (states: number[], j: number, length: number): boolean => states.includes(n)
+    && (j === FREE || (j >= start.length && j < notStart.length && length >= start.length + minExtra));
+  interface Node { states: number[]; j: number; length: number; text: string }
+  const first: Node = { states: closure([0]), j: 0, length: 0, text: '' };
+  const seen = new Set<string>([`${first.states.join(',')}|0|0`]);
+  const queue: Node[] = [first];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    if (accepts(node.states, node.j, node.length)) {
+      return node.text;
+    }
+    for (const c of alphabet) {
+      const j = step(node.j, c);
+      if (j === DEAD) continue;
+      const next = closure(node.states.flatMap((i) => {
+        if (i >= n) return [];
+        return pattern[i] === '*' ? [i] : pattern[i] === '?' || pattern[i] === c ? [i + 1] : [];
+      }));
+      if (next.length === 0) continue;
+      // Length only matters up to start.length + minExtra.
+      const length = Math.min(node.length + 1, start.length + minExtra);
+      const key = `${next.join(',')}|${j}|${length}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      queue.push({ states: next, j, length, text: node.text + c });
+    }
+  }
+  return undefined;
+}

@@ -3,20 +3,31 @@
  * S3 (REST XML, path style), IAM and STS (query protocol, XML), KMS and CloudWatch Logs (JSON 1.1),
  * tells the services and Regions apart by the SigV4 credential scope, and records every
  * operation it was asked for.
+ *
+ * Where verify depends on how AWS answers, the fake answers the same way: IAM's simulator judges the
+ * role's attached policies and refuses a ResourcePolicy for a role without an IAM-user CallerArn
+ * (InvalidInput); a bucket of another account answers 403 to everything from this account, and
+ * ListBuckets lists only this account's buckets. The account itself (`healthyAccount`) is what the
+ * library's stack deploys, read from its synthesized template (deployed.ts).
+ *
+ * @cloud-copilot/iam-simulate (AGPL) evaluates policies here, in tests only, never in lib/ or bin/.
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { Deployed, deployed, NamedPolicy, NOPS_ROLE, PolicyDocument } from './deployed';
 
-export const ACCOUNT = '111122223333';
+/** The default deployment: the app's stack with a KMS key and the nOps grant, as synthesized. */
+const DEFAULT = deployed({ createEncryptionKey: true });
+
+export { NOPS_ROLE };
+export const ACCOUNT = DEFAULT.account;
 export const OTHER_ACCOUNT = '444455556666';
-export const BUCKET = 'bedrock-logs-111122223333-us-east-1';
-export const PREFIX = 'bedrock';
-export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
-export const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
-export const NOPS_ROLE = 'Nops-Integration-abc123';
-export const NOPS_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${NOPS_ROLE}`;
-export const CW_ROLE = 'BedrockCloudWatchRole';
-export const LOG_GROUP = '/aws/bedrock/modelinvocations';
+export const BUCKET = DEFAULT.bucketName;
+export const PREFIX = DEFAULT.prefix;
+export const KEY_ARN = DEFAULT.key!.arn;
+export const NOPS_ROLE_ARN = DEFAULT.nops.roleArn;
+export const PERMISSION_CHECK = 'amazon-bedrock-logs-permission-check';
 
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 
@@ -29,6 +40,8 @@ export interface FakeObject {
 export interface FakeBucket {
   region: string;
   owner: string;
+  /** For a bucket of another account: whether its policy lets this account's caller read its metadata. @default false */
+  readableByCaller?: boolean;
   policy?: unknown;
   encryption?: { algorithm: string; keyId?: string };
   publicAccessBlock?: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean };
@@ -44,12 +57,20 @@ export interface FakeKey {
   policy: unknown;
 }
 
+export interface FakeRole {
+  arn: string;
+  trust: unknown;
+  /** Identity policies attached to the role; IAM's simulator (here @cloud-copilot/iam-simulate) evaluates them. */
+  policies: NamedPolicy[];
+}
+
 export interface SimulationRequest {
   readonly roleArn: string;
   readonly action: string;
   readonly resource: string;
   readonly context: Record<string, string[]>;
   readonly resourcePolicy?: string;
+  readonly callerArn?: string;
 }
 
 export interface FakeAccount {
@@ -62,8 +83,11 @@ export interface FakeAccount {
   keys: Record<string, FakeKey>;
   /** Log groups per Region. */
   logGroups: Record<string, Array<{ logGroupName: string; retentionInDays?: number; kmsKeyId?: string }>>;
-  roles: Record<string, { arn: string; trust: unknown }>;
-  simulate: (request: SimulationRequest) => { decision: Decision; matched?: string[] };
+  roles: Record<string, FakeRole>;
+  /** Overrides the simulator with fixed decisions. @default - the roles' policies are evaluated */
+  simulate?: (request: SimulationRequest) => { decision: Decision; matched?: string[] };
+  /** S3 and IAM operations refused to the caller with AccessDenied, for example `GetBucketPolicy` or `ListBuckets`. */
+  refuse?: string[];
   /** Answer GetCallerIdentity with this error. */
   stsError?: { status: number; code: string; message: string };
 }
@@ -76,6 +100,95 @@ export interface RecordedCall {
   readonly path: string;
 }
 
+/**
+ * nOps's own read-only onboarding policy explicitly denies logs:GetLogEvents (nOps documents it; it
+ * is not this library's). Attached to the fake nOps role beside the grant the stack synthesizes.
+ */
+export const NOPS_READ_ONLY_DENY: NamedPolicy = {
+  name: 'NopsReadOnlyDeny',
+  policy: { Version: '2012-10-17', Statement: [{ Sid: 'DenyLogEvents', Effect: 'Deny', Action: 'logs:GetLogEvents', Resource: '*' }] },
+};
+
+/** The bucket's settings as the template sets them. */
+function bucketFromTemplate(d: Deployed, objects: FakeObject[]): FakeBucket {
+  const rule = d.bucket.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault;
+  const pab = d.bucket.PublicAccessBlockConfiguration ?? {};
+  return {
+    region: d.region,
+    owner: d.account,
+    policy: d.bucketPolicy,
+    ...(rule ? { encryption: { algorithm: rule.SSEAlgorithm, ...(rule.KMSMasterKeyID ? { keyId: rule.KMSMasterKeyID } : {}) } } : {}),
+    publicAccessBlock: {
+      BlockPublicAcls: pab.BlockPublicAcls === true,
+      IgnorePublicAcls: pab.IgnorePublicAcls === true,
+      BlockPublicPolicy: pab.BlockPublicPolicy === true,
+      RestrictPublicBuckets: pab.RestrictPublicBuckets === true,
+    },
+    ...(d.bucket.OwnershipControls ? { ownership: d.bucket.OwnershipControls.Rules[0].ObjectOwnership } : {}),
+    ...(d.bucket.VersioningConfiguration ? { versioning: d.bucket.VersioningConfiguration.Status } : {}),
+    objects,
+  };
+}
+
+/**
+ * An account where `d` was deployed in its Region and Bedrock has logged: what the stack wrote (the
+ * logging configuration, bucket, bucket policy, key policy, nOps grant, CloudWatch destination),
+ * the nOps role with that grant and nOps's own Deny, and log objects written two hours before `now`.
+ */
+export function accountFrom(d: Deployed, now: Date): FakeAccount {
+  const hour = new Date(now.getTime() - 2 * 3600_000);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const hourPath = `${hour.getUTCFullYear()}/${p(hour.getUTCMonth() + 1)}/${p(hour.getUTCDate())}/${p(hour.getUTCHours())}`;
+  const base = `${d.prefix}/AWSLogs/${d.account}/BedrockModelInvocationLogs/`;
+  const account: FakeAccount = {
+    account: d.account,
+    callerArn: `arn:aws:sts::${d.account}:assumed-role/Auditor/session`,
+    logging: { [d.region]: d.loggingConfig },
+    buckets: {
+      [d.bucketName]: bucketFromTemplate(d, [
+        { key: `${base}${PERMISSION_CHECK}`, lastModified: new Date(now.getTime() - 30 * 86400_000), size: 0 },
+        { key: `${base}${d.region}/2024/12/31/23/20241231T230000000Z_old.json.gz`, lastModified: new Date('2025-01-01T00:00:00Z') },
+        { key: `${base}${d.region}/${hourPath}/20250101T000000000Z_a.json.gz`, lastModified: new Date(hour.getTime() + 60_000) },
+        { key: `${base}${d.region}/${hourPath}/20250101T000000000Z_b.json.gz`, lastModified: new Date(hour.getTime() + 120_000) },
+        { key: `${base}${d.region}/${hourPath}/data/3f0e2c9d_input.json.gz`, lastModified: new Date(hour.getTime() + 100_000) },
+        { key: 'other/unrelated.txt', lastModified: now },
+      ]),
+    },
+    keys: d.key ? { [d.key.arn]: { arn: d.key.arn, keyManager: 'CUSTOMER', keyState: 'Enabled', policy: d.key.policy } } : {},
+    logGroups: {},
+    roles: {
+      [d.nops.roleName]: {
+        arn: d.nops.roleArn,
+        trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::202279780353:root' }, Action: 'sts:AssumeRole' }] },
+        policies: [...d.nops.policies, NOPS_READ_ONLY_DENY],
+      },
+    },
+  };
+  if (d.cloudWatch) {
+    account.logGroups[d.region] = [
+      { logGroupName: `${d.cloudWatch.logGroupName}-other` },
+      { logGroupName: d.cloudWatch.logGroupName, ...(d.cloudWatch.retentionInDays !== undefined ? { retentionInDays: d.cloudWatch.retentionInDays } : {}) },
+    ];
+    account.roles[d.cloudWatch.roleName] = { arn: d.cloudWatch.roleArn, trust: d.cloudWatch.trust, policies: [] };
+  }
+  return account;
+}
+
+/** A healthy account in us-east-1: the default stack (S3 destination with SSE-KMS, nOps granted), recent logs. */
+export function healthyAccount(now: Date): FakeAccount {
+  return accountFrom(deployed({ createEncryptionKey: true }), now);
+}
+
+/** A healthy account with the legacy CloudWatch destination as well (`cloudWatchLogs: true`). */
+export function healthyCloudWatchAccount(now: Date): FakeAccount {
+  return accountFrom(deployed({ createEncryptionKey: true, cloudWatchLogs: true, nopsLegacyCloudWatchLogsRead: true }), now);
+}
+
+/** The deployed bucket policy, as a document to mutate. */
+export function bucketPolicyOf(account: FakeAccount, bucket = BUCKET): PolicyDocument {
+  return account.buckets[bucket].policy as PolicyDocument;
+}
+
 /** The condition block AWS documents for Bedrock, for `region`. */
 export function sourceConditions(region = 'us-east-1', account = ACCOUNT): Record<string, Record<string, string>> {
   return {
@@ -84,133 +197,37 @@ export function sourceConditions(region = 'us-east-1', account = ACCOUNT): Recor
   };
 }
 
-/** The bucket policy a healthy deployment has (the construct's, with the enforce-SSL Deny). */
-export function healthyBucketPolicy(bucket = BUCKET, prefix = PREFIX, region = 'us-east-1'): unknown {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'AmazonBedrockLogsWrite',
-        Effect: 'Allow',
-        Principal: { Service: 'bedrock.amazonaws.com' },
-        Action: 's3:PutObject',
-        Resource: `arn:aws:s3:::${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/*`,
-        Condition: sourceConditions(region),
-      },
-      {
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:*',
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  };
+/** The account an ARN belongs to (S3 ARNs name none: the bucket is taken to be `fallback`'s). */
+function accountOf(arn: string, fallback: string): string {
+  const part = arn.split(':')[4];
+  return part && /^\d{12}$/.test(part) ? part : fallback;
 }
 
-export function healthyKeyPolicy(region = 'us-east-1'): unknown {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
-      {
-        Sid: 'AmazonBedrockLogsEncrypt',
-        Effect: 'Allow',
-        Principal: { Service: 'bedrock.amazonaws.com' },
-        Action: 'kms:GenerateDataKey',
-        Resource: '*',
-        Condition: sourceConditions(region),
-      },
-    ],
-  };
-}
-
-/** What nOps's role may do when granted by NopsIntegrationGrant, plus nOps's own Deny on logs:GetLogEvents. */
-export function nopsGrantSimulation(bucket = BUCKET, prefix = PREFIX, keyArn = KEY_ARN): FakeAccount['simulate'] {
-  return ({ action, resource, context }) => {
-    if (action === 'logs:GetLogEvents') {
-      return { decision: 'explicitDeny', matched: ['NopsReadOnlyDeny'] };
-    }
-    if (action === 's3:GetObject' && resource.startsWith(`arn:aws:s3:::${bucket}/${prefix}/`)) {
-      return { decision: 'allowed', matched: ['NopsBedrockLogsRead'] };
-    }
-    if (action === 's3:ListBucket' && resource === `arn:aws:s3:::${bucket}` && (context['s3:prefix'] ?? []).some((p) => p.startsWith(`${prefix}/`))) {
-      return { decision: 'allowed', matched: ['NopsBedrockLogsRead'] };
-    }
-    if (action === 'kms:Decrypt' && resource === keyArn) {
-      return { decision: 'allowed', matched: ['NopsBedrockLogsRead'] };
-    }
-    return { decision: 'implicitDeny' };
-  };
-}
-
-/** A healthy account in us-east-1: S3 destination with SSE-KMS, recent logs, nOps granted. */
-export function healthyAccount(now: Date): FakeAccount {
-  const hour = new Date(now.getTime() - 2 * 3600_000);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const hourPath = `${hour.getUTCFullYear()}/${p(hour.getUTCMonth() + 1)}/${p(hour.getUTCDate())}/${p(hour.getUTCHours())}`;
-  const base = `${PREFIX}/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/`;
-  return {
-    account: ACCOUNT,
-    callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/Auditor/session`,
-    logging: {
-      'us-east-1': {
-        s3Config: { bucketName: BUCKET, keyPrefix: PREFIX },
-        textDataDeliveryEnabled: true,
-        imageDataDeliveryEnabled: true,
-        embeddingDataDeliveryEnabled: true,
-        videoDataDeliveryEnabled: false,
-      },
+/** What IAM's SimulatePrincipalPolicy answers, from the role's attached policies (and a resource policy, which only a user may be simulated with). */
+async function simulateRole(account: FakeAccount, role: FakeRole | undefined, request: SimulationRequest): Promise<{ decision: Decision; matched: string[] }> {
+  const context: Record<string, string | string[]> = Object.fromEntries(Object.entries(request.context).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+  const result = await runSimulation({
+    request: {
+      principal: request.callerArn ?? request.roleArn,
+      action: request.action,
+      resource: { resource: request.resource, accountId: accountOf(request.resource, account.account) },
+      contextVariables: context,
     },
-    buckets: {
-      [BUCKET]: {
-        region: 'us-east-1',
-        owner: ACCOUNT,
-        policy: healthyBucketPolicy(),
-        encryption: { algorithm: 'aws:kms', keyId: KEY_ARN },
-        publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-        ownership: 'BucketOwnerEnforced',
-        versioning: 'Enabled',
-        objects: [
-          { key: `${base}${PERMISSION_CHECK}`, lastModified: new Date(now.getTime() - 30 * 86400_000), size: 0 },
-          { key: `${base}us-east-1/2024/12/31/23/20241231T230000000Z_old.json.gz`, lastModified: new Date('2025-01-01T00:00:00Z') },
-          { key: `${base}us-east-1/${hourPath}/20250101T000000000Z_a.json.gz`, lastModified: new Date(hour.getTime() + 60_000) },
-          { key: `${base}us-east-1/${hourPath}/20250101T000000000Z_b.json.gz`, lastModified: new Date(hour.getTime() + 120_000) },
-          { key: `${base}us-east-1/${hourPath}/data/3f0e2c9d_input.json.gz`, lastModified: new Date(hour.getTime() + 100_000) },
-          { key: 'other/unrelated.txt', lastModified: now },
-        ],
-      },
-    },
-    keys: {
-      [KEY_ARN]: { arn: KEY_ARN, keyManager: 'CUSTOMER', keyState: 'Enabled', policy: healthyKeyPolicy() },
-    },
-    logGroups: {},
-    roles: {
-      [NOPS_ROLE]: { arn: NOPS_ROLE_ARN, trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::202279780353:root' }, Action: 'sts:AssumeRole' }] } },
-    },
-    simulate: nopsGrantSimulation(),
-  };
-}
-
-export const PERMISSION_CHECK = 'amazon-bedrock-logs-permission-check';
-
-/** Adds the legacy CloudWatch destination to `region` of `account`. */
-export function withCloudWatch(account: FakeAccount, region = 'us-east-1', retentionInDays?: number): FakeAccount {
-  const logging = account.logging[region]!;
-  logging.cloudWatchConfig = {
-    logGroupName: LOG_GROUP,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/${CW_ROLE}`,
-    largeDataDeliveryS3Config: { bucketName: BUCKET, keyPrefix: `${PREFIX}-large` },
-  };
-  account.logGroups[region] = [
-    { logGroupName: `${LOG_GROUP}-other` },
-    { logGroupName: LOG_GROUP, ...(retentionInDays !== undefined ? { retentionInDays } : {}) },
-  ];
-  account.roles[CW_ROLE] = {
-    arn: `arn:aws:iam::${ACCOUNT}:role/${CW_ROLE}`,
-    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: sourceConditions(region) }] },
-  };
-  return account;
+    identityPolicies: (role?.policies ?? []).map((p) => ({ name: p.name, policy: p.policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(request.resourcePolicy ? { resourcePolicy: JSON.parse(request.resourcePolicy) } : {}),
+  }, { simulationMode: 'Strict' });
+  if (result.resultType === 'error') {
+    throw new Error(`simulation failed: ${result.errors.message}`);
+  }
+  const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]?.analysis;
+  // Without a ResourcePolicy IAM's simulator judges the identity policies alone (it reads no key or
+  // bucket policy); iam-simulate would also require the KMS key policy, so take its identity verdict.
+  const verdict = request.resourcePolicy ? result.overallResult : analysis?.identityAnalysis?.result;
+  const decision: Decision = verdict === 'Allowed' ? 'allowed' : verdict === 'ExplicitlyDenied' ? 'explicitDeny' : 'implicitDeny';
+  const statements = decision === 'allowed' ? analysis?.identityAnalysis?.allowStatements : decision === 'explicitDeny' ? analysis?.identityAnalysis?.denyStatements : [];
+  return { decision, matched: [...new Set((statements ?? []).map((s) => s.policyId))] };
 }
 
 function xmlEscape(value: string): string {
@@ -285,14 +302,12 @@ export class FakeAws {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        let reply: Reply;
-        try {
-          reply = this.handle(req, Buffer.concat(chunks).toString('utf8'));
-        } catch (e) {
-          reply = { status: 500, body: String((e as Error).stack) };
-        }
-        res.writeHead(reply.status, reply.headers ?? {});
-        res.end(req.method === 'HEAD' ? undefined : reply.body);
+        this.handle(req, Buffer.concat(chunks).toString('utf8'))
+          .catch((e: Error): Reply => ({ status: 500, body: String(e.stack) }))
+          .then((reply) => {
+            res.writeHead(reply.status, reply.headers ?? {});
+            res.end(req.method === 'HEAD' ? undefined : reply.body);
+          });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -315,7 +330,7 @@ export class FakeAws {
     this.calls.push({ service, region, operation, method: req.method ?? '', path: req.url ?? '' });
   }
 
-  private handle(req: http.IncomingMessage, body: string): Reply {
+  private async handle(req: http.IncomingMessage, body: string): Promise<Reply> {
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
     if (!scope) {
       return { status: 400, body: 'unsigned request' };
@@ -355,7 +370,9 @@ export class FakeAws {
     const q = url.searchParams;
     const method = req.method ?? '';
     let operation: string;
-    if (method === 'HEAD') {
+    if (!bucketName) {
+      operation = method === 'GET' ? 'ListBuckets' : `Write:${method}`;
+    } else if (method === 'HEAD') {
       operation = key ? 'HeadObject' : 'HeadBucket';
     } else if (method !== 'GET') {
       operation = `Write:${method}`;
@@ -367,12 +384,20 @@ export class FakeAws {
         .find(Boolean) ?? (q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects');
     }
     this.record('s3', region, operation, req);
+    if (this.account.refuse?.includes(operation)) {
+      return s3Error(403, 'AccessDenied', 'Access Denied');
+    }
+    if (operation === 'ListBuckets') {
+      return this.listBuckets(q);
+    }
     const bucket = this.account.buckets[bucketName];
     if (!bucket) {
       return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
     }
+    // S3 refuses a request whose x-amz-expected-bucket-owner is not the owner with a plain 403, as it
+    // refuses a caller that another account's bucket policy does not admit.
     const expectedOwner = req.headers['x-amz-expected-bucket-owner'];
-    if (expectedOwner && expectedOwner !== bucket.owner) {
+    if ((expectedOwner && expectedOwner !== bucket.owner) || (bucket.owner !== this.account.account && !bucket.readableByCaller)) {
       return s3Error(403, 'AccessDenied', 'Access Denied');
     }
     switch (operation) {
@@ -411,6 +436,15 @@ export class FakeAws {
     }
   }
 
+  /** ListBuckets: only the buckets the caller's account owns, filtered by `prefix`. */
+  private listBuckets(q: URLSearchParams): Reply {
+    const prefix = q.get('prefix') ?? '';
+    const names = Object.entries(this.account.buckets)
+      .filter(([name, b]) => b.owner === this.account.account && name.startsWith(prefix))
+      .map(([name, b]) => `<Bucket><Name>${name}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate><BucketRegion>${b.region}</BucketRegion></Bucket>`);
+    return xml(`<ListAllMyBucketsResult xmlns="${S3_NS}"><Owner><ID>fake</ID></Owner><Buckets>${names.join('')}</Buckets>${prefix ? `<Prefix>${xmlEscape(prefix)}</Prefix>` : ''}</ListAllMyBucketsResult>`);
+  }
+
   private listObjects(bucket: FakeBucket, bucketName: string, q: URLSearchParams): Reply {
     const prefix = q.get('prefix') ?? '';
     const delimiter = q.get('delimiter') ?? '';
@@ -431,17 +465,21 @@ export class FakeAws {
     return xml(`<ListBucketResult xmlns="${S3_NS}"><Name>${bucketName}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${contents.length + folders.size}</KeyCount><MaxKeys>1000</MaxKeys>${delimiter ? `<Delimiter>${delimiter}</Delimiter>` : ''}<IsTruncated>false</IsTruncated>${contents.map((o) => `<Contents><Key>${xmlEscape(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>&quot;x&quot;</ETag><Size>${o.size ?? 100}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${[...folders].map((f) => `<CommonPrefixes><Prefix>${xmlEscape(f)}</Prefix></CommonPrefixes>`).join('')}</ListBucketResult>`);
   }
 
-  private iam(req: http.IncomingMessage, body: string, region: string): Reply {
+  private async iam(req: http.IncomingMessage, body: string, region: string): Promise<Reply> {
     const form = new URLSearchParams(body);
     const action = form.get('Action') ?? `Unknown:${req.method}`;
     this.record('iam', region, action, req);
+    if (this.account.refuse?.includes(action)) {
+      return queryError(IAM_NS, 403, 'AccessDenied', `User: ${this.account.callerArn} is not authorized to perform: iam:${action}`);
+    }
     if (action === 'GetRole') {
       const name = form.get('RoleName') ?? '';
       const role = this.account.roles[name];
       if (!role) {
         return queryError(IAM_NS, 404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
       }
-      return xml(`<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>/</Path><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><RoleId>AROAFAKE</RoleId><RoleName>${name}</RoleName><Arn>${role.arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></Role></GetRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetRoleResponse>`);
+      const path = role.arn.slice(role.arn.indexOf(':role') + 5, role.arn.lastIndexOf('/') + 1);
+      return xml(`<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><RoleId>AROAFAKE</RoleId><RoleName>${name}</RoleName><Arn>${role.arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></Role></GetRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetRoleResponse>`);
     }
     if (action === 'SimulatePrincipalPolicy') {
       const list = (name: string): string[] => [...form.entries()].filter(([k]) => new RegExp(`^${name}\\.member\\.\\d+$`).test(k)).map(([, v]) => v);
@@ -450,12 +488,27 @@ export class FakeAws {
         context[form.get(`ContextEntries.member.${i}.ContextKeyName`)!] = list(`ContextEntries\\.member\\.${i}\\.ContextKeyValues`);
       }
       const roleArn = form.get('PolicySourceArn') ?? '';
-      const results = list('ActionNames').flatMap((action) => list('ResourceArns').map((resource) => {
-        const request: SimulationRequest = { roleArn, action, resource, context, ...(form.get('ResourcePolicy') ? { resourcePolicy: form.get('ResourcePolicy')! } : {}) };
-        this.simulations.push(request);
-        const { decision, matched } = this.account.simulate(request);
-        return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements>${(matched ?? []).map((m) => `<member><SourcePolicyId>${m}</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType></member>`).join('')}</MatchedStatements><MissingContextValues/></member>`;
-      }));
+      const resourcePolicy = form.get('ResourcePolicy') ?? undefined;
+      const callerArn = form.get('CallerArn') ?? undefined;
+      // IAM documents: "CallerArn is required if you include a ResourcePolicy and the PolicySourceArn is
+      // not the ARN for an IAM user", and CallerArn can only be an IAM user. (The message text is ours.)
+      const isUser = (arn?: string): boolean => !!arn && /^arn:[^:]+:iam::\d{12}:user\//.test(arn);
+      if (resourcePolicy && !isUser(roleArn) && !isUser(callerArn)) {
+        return queryError(IAM_NS, 400, 'InvalidInput', 'Invalid Input: CallerArn is required if you include a ResourcePolicy and the PolicySourceArn is not the ARN for an IAM user.');
+      }
+      const role = Object.values(this.account.roles).find((r) => r.arn === roleArn);
+      if (!role) {
+        return queryError(IAM_NS, 404, 'NoSuchEntity', `Entity ${roleArn} does not exist.`);
+      }
+      const results: string[] = [];
+      for (const action of list('ActionNames')) {
+        for (const resource of list('ResourceArns')) {
+          const request: SimulationRequest = { roleArn, action, resource, context, ...(resourcePolicy ? { resourcePolicy } : {}), ...(callerArn ? { callerArn } : {}) };
+          this.simulations.push(request);
+          const { decision, matched } = this.account.simulate ? this.account.simulate(request) : await simulateRole(this.account, role, request);
+          results.push(`<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements>${(matched ?? []).map((m) => `<member><SourcePolicyId>${m}</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType></member>`).join('')}</MatchedStatements><MissingContextValues/></member>`);
+        }
+      }
       return xml(`<SimulatePrincipalPolicyResponse xmlns="${IAM_NS}"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>${results.join('')}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`);
     }
     return queryError(IAM_NS, 400, 'InvalidAction', `read-only fake: ${action}`);

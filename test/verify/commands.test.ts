@@ -1,0 +1,100 @@
+/**
+ * The two `verify` commands of README.md ("Verifying an account"), run as written: `npm run verify --`
+ * in this repository (what a clone has), and `npx cdk-bedrock-invocation-logging verify` in a separate
+ * directory where the tarball `npm pack` makes was installed with `npm install`. Both against the fake
+ * account over HTTP, with nothing of the machine's AWS settings.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeAws, healthyAccount, NOPS_ROLE } from './fake-aws';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const fake = new FakeAws(healthyAccount(new Date()));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-commands-'));
+
+beforeAll(async () => {
+  await fake.start();
+});
+
+afterAll(async () => {
+  await fake.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** The `sh` block of the README section "Verifying an account": its commands, continuation lines joined. */
+function readmeCommands(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Verifying an account'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
+  return block.replace(/\\\n\s*/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The machine's settings npm needs to reach its registry; nothing of AWS. */
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'NODE_EXTRA_CA_CERTS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+}
+
+function sh(command: string, cwd: string, env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', command], { cwd, env, timeout: 280_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a README command against the fake: us-east-1 is healthy, eu-west-1 has logging off. */
+async function runAgainstFake(command: string, cwd: string): Promise<void> {
+  const run = await sh(command, cwd, { ...baseEnv(), ...fake.env(), NO_COLOR: '1' });
+  // Exit 1: eu-west-1 has logging off; us-east-1 (the deployed stack) passes every check.
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: '' });
+  const [, east, west] = run.stdout.split(/^(?=(?:us-east-1|eu-west-1) {2}\[)/m);
+  expect(east).toMatch(/^us-east-1 {2}\[16 pass, 0 fail, 0 warn, 6 skip\]/);
+  expect(west).toMatch(/^eu-west-1 {2}\[2 pass, 1 fail, 0 warn, 19 skip\]/);
+  expect(west).toMatch(/^ {2}FAIL {2}Model invocation logging enabled +model invocation logging is off in eu-west-1$/m);
+  expect(run.stdout).toMatch(/FAIL: 1 check failed in 2 Regions\n$/);
+}
+
+test('the README documents one command for a clone and one for an installed package', () => {
+  const commands = readmeCommands();
+  expect(commands).toEqual([
+    `npx cdk-bedrock-invocation-logging verify --regions us-east-1,eu-west-1 --nops-role-name ${NOPS_ROLE} --key-prefix bedrock`,
+    `npm run verify -- --regions us-east-1,eu-west-1 --nops-role-name ${NOPS_ROLE}`,
+  ]);
+});
+
+test('from a clone: the README\'s "npm run verify --" command runs verify (and --help exits 0)', async () => {
+  const clone = readmeCommands().find((c) => c.startsWith('npm run verify'))!;
+  await runAgainstFake(clone, ROOT);
+  const help = await sh('npm run --silent verify -- --help', ROOT, baseEnv());
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: cdk-bedrock-invocation-logging \[verify\] --regions/);
+}, 300_000);
+
+test('installed from the packed tarball: the README\'s "npx cdk-bedrock-invocation-logging verify" command runs verify', async () => {
+  // GIVEN the tarball npm pack makes (prepack builds dist/, an ignored path), installed into a separate directory
+  const env = baseEnv();
+  const pack = await sh(`npm pack --silent --pack-destination ${JSON.stringify(work)}`, ROOT, env);
+  expect(pack.code).toBe(0);
+  const tarball = path.join(work, pack.stdout.trim().split('\n').pop()!);
+  const app = path.join(work, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  const install = await sh(`npm install --no-audit --no-fund --prefer-offline ${JSON.stringify(tarball)}`, app, env);
+  expect({ code: install.code, stderr: install.stderr.split('\n').filter((l) => /ERR/.test(l)) }).toEqual({ code: 0, stderr: [] });
+
+  // WHEN the README's command runs there, THEN it is verify, reading the fake account
+  const installed = readmeCommands().find((c) => c.startsWith('npx cdk-bedrock-invocation-logging'))!;
+  await runAgainstFake(installed, app);
+  const help = await sh('npx cdk-bedrock-invocation-logging verify --help', app, env);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: cdk-bedrock-invocation-logging \[verify\] --regions/);
+}, 300_000);
