@@ -1,4 +1,5 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
+import { roleNameFromArn } from '../lib/facts';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, StackSetCallAs } from '../lib';
 
@@ -86,7 +87,7 @@ export function createApp(props: AppProps = {}): App {
   const nopsRoleName = valid(errors, () => {
     const name = parseString('nopsRoleName', context.nopsRoleName, errors) || undefined;
     // Policies attach to a role by name; an ARN's path does not matter for that.
-    return name && validateRoleNameOrArn(name, 'nopsRoleName', errors) === 'arn' ? name.split('/').pop() : name;
+    return name && validateRoleNameOrArn(name, 'nopsRoleName', errors) === 'arn' ? roleNameFromArn(name) : name;
   });
   const cloudWatchLogs = parseBoolean('cloudWatchLogs', context.cloudWatchLogs, errors);
   const kms = parseBoolean('kms', context.kms, errors);

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './private/bedrock';
+import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions, DEFAULT_LOG_GROUP_NAME } from './facts';
+import { sourceScope } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
 import { ErrorCollector } from './private/validation';
@@ -11,9 +12,6 @@ import { ErrorCollector } from './private/validation';
 
 /** Retention below this fails validation: audit logs are kept a year at least. */
 const MIN_RETENTION_DAYS = 365;
-
-/** The log group Bedrock's console suggests. */
-const DEFAULT_LOG_GROUP_NAME = '/aws/bedrock/modelinvocations';
 
 
 /**
@@ -110,7 +108,7 @@ export class BedrockCloudWatchDestination extends Construct {
     });
     this.serviceRole = new iam.Role(this, 'ServiceRole', {
       description: 'Lets Amazon Bedrock write model invocation logs to CloudWatch Logs',
-      assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL), bedrockSourceConditions(stack)),
+      assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL), bedrockSourceConditions(sourceScope(stack))),
     });
     this.serviceRolePolicy = new iam.ManagedPolicy(this, 'ServiceRolePolicy', {
       description: 'Bedrock writes model invocation logs to one log stream',

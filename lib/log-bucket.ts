@@ -5,7 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
-import { BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions } from './private/bedrock';
+import { bedrockEncryptStatement, bedrockWriteStatement, DEFAULT_KEY_PREFIX } from './facts';
+import { sourceScope } from './private/bedrock';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
 
@@ -85,7 +86,7 @@ export class BedrockLogBucket extends Construct {
    * @internal
    */
   public static _checkProps(props: BedrockLogBucketProps, errors: ErrorCollector): string {
-    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
     if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
       errors.add('removalPolicy SNAPSHOT is not supported by S3 buckets, KMS keys or log groups: use RemovalPolicy.RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
     }
@@ -158,14 +159,7 @@ export class BedrockLogBucket extends Construct {
       acknowledgeGuardRule(bucket, 's3_bucket_object_lock_enabled_check', OBJECT_LOCK_IS_OWNERS_CHOICE);
     }
 
-    const account = stack.account;
-    this.bedrockWriteStatement = new iam.PolicyStatement({
-      sid: 'AmazonBedrockLogsWrite',
-      principals: [new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL)],
-      actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`${this.keyPrefix}/AWSLogs/${account}/BedrockModelInvocationLogs/*`)],
-      conditions: bedrockSourceConditions(stack),
-    });
+    this.bedrockWriteStatement = iam.PolicyStatement.fromJson(bedrockWriteStatement(sourceScope(stack), this.bucket.bucketArn, this.keyPrefix));
     const added = this.bucket.addToResourcePolicy(this.bedrockWriteStatement);
     if (added.statementAdded) {
       this.policyDependable = added.policyDependable as Construct | undefined ?? this.bucket.policy;
@@ -175,13 +169,7 @@ export class BedrockLogBucket extends Construct {
     }
 
     if (this.encryptionKey) {
-      const keyStatement = new iam.PolicyStatement({
-        sid: 'AmazonBedrockLogsEncrypt',
-        principals: [new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL)],
-        actions: ['kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: bedrockSourceConditions(stack),
-      });
+      const keyStatement = iam.PolicyStatement.fromJson(bedrockEncryptStatement(sourceScope(stack)));
       const keyAdded = this.encryptionKey.addToResourcePolicy(keyStatement, true);
       if (!keyAdded.statementAdded) {
         Annotations.of(this).addWarningV2('cdk-bedrock-invocation-logging:keyPolicy',

@@ -4,19 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
-import { BEDROCK_SERVICE_PRINCIPAL } from './private/bedrock';
+import { BEDROCK_SERVICE_PRINCIPAL, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, MAX_KEY_PREFIX_LENGTH, ROLE_NAME_PATTERN } from './facts';
 import { NopsIntegrationGrant } from './nops-integration';
-import { ErrorCollector, MAX_KEY_PREFIX_LENGTH, normalizeKeyPrefix, validateRoleName } from './private/validation';
+import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 
 // Custom resource property names are owned by the handler (see logging-configuration.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const HANDLER_PROPS: Record<string, string> = require('./handler/index.js').PROPS;
-
-/** Characters of one key prefix segment, as `normalizeKeyPrefix` accepts them (lib/private/validation.ts). */
-const SEGMENT_CHAR = "[A-Za-z0-9!_.'()-]";
-const SEGMENT_CHAR_NO_DOT = "[A-Za-z0-9!_'()-]";
-/** One segment that is neither `.` nor `..` (written without look-ahead, so any regex engine agrees). */
-const SEGMENT = `(${SEGMENT_CHAR_NO_DOT}${SEGMENT_CHAR}*|\\.${SEGMENT_CHAR_NO_DOT}${SEGMENT_CHAR}*|\\.\\.${SEGMENT_CHAR}+)`;
 
 /**
  * Properties for `BedrockInvocationLoggingStack`.
@@ -69,10 +63,10 @@ export class BedrockInvocationLoggingStack extends Stack {
    * segment; no leading `/`; not empty), plus no trailing `/`, because a parameter value is not
    * normalised. The length limit is the parameter's `MaxLength`.
    */
-  public static readonly KEY_PREFIX_ALLOWED_PATTERN = `^${SEGMENT}(/${SEGMENT})*$`;
+  public static readonly KEY_PREFIX_ALLOWED_PATTERN = KEY_PREFIX_ALLOWED_PATTERN;
 
   /** `AllowedPattern` of the `NopsRoleName` template parameter: empty, or an IAM role name. */
-  public static readonly NOPS_ROLE_NAME_ALLOWED_PATTERN = '^[\\w+=,.@-]{0,64}$';
+  public static readonly NOPS_ROLE_NAME_ALLOWED_PATTERN = ROLE_NAME_PATTERN.replace('{1,64}', '{0,64}');
 
   /** The logging construct. */
   public readonly invocationLogging: BedrockInvocationLogging;
@@ -159,7 +153,7 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   if (props.nopsLegacyCloudWatchLogsRead) {
     errors.add('nopsLegacyCloudWatchLogsRead is not offered with templateParameters (nOps reads the S3 logs, and its onboarding policy denies logs:GetLogEvents anyway): drop it, or drop templateParameters');
   }
-  const defaultPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+  const defaultPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
   if (props.nopsRoleName) validateRoleName(props.nopsRoleName, 'nopsRoleName', errors);
   // The CloudWatch parts exist behind the CloudWatchLogs parameter whatever its default: check their props.
   BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors);

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { DEFAULT_KEY_PREFIX, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN } from './facts';
 import { OnDelete } from './logging-configuration';
 import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 import { BedrockInvocationLoggingStack } from './stack';
@@ -274,10 +275,8 @@ export interface BedrockInvocationLoggingStackSetProps extends BedrockInvocation
   readonly cloudWatchLogs?: boolean;
 }
 
-const OU_ID_PATTERN = '^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$';
-const REGION_NAME_PATTERN = '^[a-z]{2}(-[a-z]+)+-\\d{1,2}$';
-const OU_ID = new RegExp(OU_ID_PATTERN);
-const REGION = new RegExp(REGION_NAME_PATTERN);
+const OU_ID = new RegExp(ORGANIZATIONAL_UNIT_ID_PATTERN);
+const REGION = new RegExp(REGION_PATTERN);
 
 /**
  * Rolls `BedrockInvocationLoggingStack` out to every account of some OUs and Regions with a
@@ -286,9 +285,9 @@ const REGION = new RegExp(REGION_NAME_PATTERN);
  */
 export class BedrockInvocationLoggingStackSet extends Construct {
   /** An organizational unit id (`ou-ab12-cdef3456`) or a root id (`r-ab12`), as StackSets accept them. */
-  public static readonly ORGANIZATIONAL_UNIT_ID_PATTERN = OU_ID_PATTERN;
+  public static readonly ORGANIZATIONAL_UNIT_ID_PATTERN = ORGANIZATIONAL_UNIT_ID_PATTERN;
   /** A Region name such as `us-east-1` or `us-gov-west-1`. */
-  public static readonly REGION_PATTERN = REGION_NAME_PATTERN;
+  public static readonly REGION_PATTERN = REGION_PATTERN;
 
   /** The StackSet. */
   public readonly stackSet: CfnStackSet;
@@ -326,7 +325,7 @@ export class BedrockInvocationLoggingStackSet extends Construct {
     if (!Token.isUnresolved(stackSetName) && !/^[a-zA-Z][a-zA-Z0-9-]{0,127}$/.test(stackSetName)) {
       errors.add(`stackSetName ${JSON.stringify(stackSetName)} is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"`);
     }
-    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+    const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
     const nopsRoleName = props.nopsRoleName ?? '';
     if (nopsRoleName !== '') validateRoleName(nopsRoleName, 'nopsRoleName', errors);
     errors.throwIfAny();

@@ -1,11 +1,6 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-
-/** The service principal that writes invocation logs. */
-export const BEDROCK_SERVICE_PRINCIPAL = 'bedrock.amazonaws.com';
-
-/** The log stream Bedrock writes to in a CloudWatch log group. */
-export const BEDROCK_LOG_STREAM = 'aws/bedrock/modelinvocations';
+import { SourceScope } from '../facts';
 
 /** Path of the handler source that is inlined into the template, verbatim. */
 export const HANDLER_SOURCE_PATH = path.join(__dirname, '..', 'handler', 'index.js');
@@ -16,10 +11,7 @@ export const HANDLER_SOURCE_PATH = path.join(__dirname, '..', 'handler', 'index.
  */
 export const STATE_PARAMETER_NAME = '/cdk-bedrock-invocation-logging/previous-configuration';
 
-/** `aws:SourceAccount` and `aws:SourceArn` for this account and Region: the confused-deputy guard AWS documents. */
-export function bedrockSourceConditions(stack: Stack): Record<string, Record<string, string>> {
-  return {
-    StringEquals: { 'aws:SourceAccount': stack.account },
-    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'bedrock', resource: '*' }) },
-  };
+/** The stack's partition, account and Region (tokens unless the stack's environment is known). */
+export function sourceScope(stack: Stack): SourceScope {
+  return { partition: stack.partition, account: stack.account, region: stack.region };
 }

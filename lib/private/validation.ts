@@ -1,14 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-
-/** Longest prefix accepted: S3 keys stop at 1,024 bytes and Bedrock appends about 120 (`/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/REGION/YYYY/MM/DD/HH/data/UUID.json.gz`). */
-export const MAX_KEY_PREFIX_LENGTH = 900;
-
-/**
- * Characters S3 documents as safe in keys, minus `*` (an IAM wildcard: it would widen every
- * policy that names the prefix). `?`, spaces, `%`, `&`, `$`, `:` and the rest are refused for
- * the same reason or because S3 or Bedrock handle them badly.
- */
-const SAFE_PREFIX = /^[A-Za-z0-9!_.'()\/-]*$/;
+import { keyPrefixProblems, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../facts';
 
 /**
  * Bad input: every problem found, one line each (naming the property or context key, the value
@@ -61,42 +52,20 @@ export class ErrorCollector {
 }
 
 /**
- * Normalises a key prefix once (drops trailing `/`) and reports what S3 or Bedrock would refuse.
- * Unresolved tokens are returned as they are.
+ * Normalises a key prefix once (drops trailing `/`) and reports what S3 or Bedrock would refuse
+ * (the rules: `keyPrefixProblems` in lib/facts.ts). Unresolved tokens are returned as they are.
  */
 export function normalizeKeyPrefix(value: string, prop: string, errors: ErrorCollector): string {
   if (Token.isUnresolved(value)) {
     return value;
   }
-  const shown = JSON.stringify(value);
-  if (/^s3:\/\//i.test(value)) {
-    errors.add(`${prop} ${shown} is a URL: give only the key prefix (for example "bedrock"), without "s3://" and the bucket name`);
-    return value;
-  }
-  if (value.startsWith('/')) {
-    errors.add(`${prop} ${shown} starts with "/": S3 keys have no leading slash; remove it (for example "${value.replace(/^\/+/, '')}")`);
-    return value;
-  }
-  const prefix = value.replace(/\/+$/, '');
-  if (prefix.length === 0) {
-    errors.add(`${prop} ${shown} is empty: give a prefix such as "bedrock", so that the nOps grant covers only that prefix and not the whole bucket`);
-    return prefix;
-  }
-  if (prefix.length > MAX_KEY_PREFIX_LENGTH) {
-    errors.add(`${prop} is ${prefix.length} characters long: use at most ${MAX_KEY_PREFIX_LENGTH}, so that the keys Bedrock writes under it stay within S3's 1,024-byte limit`);
-  }
-  if (!SAFE_PREFIX.test(prefix)) {
-    const bad = [...new Set(prefix.replace(/[A-Za-z0-9!_.'()\/-]/g, '').split(''))].map((c) => JSON.stringify(c)).join(', ');
-    errors.add(`${prop} ${shown} contains ${bad}: use only letters, digits and ! _ . ' ( ) - / (no "*" or "?": they are wildcards in IAM policies)`);
-  }
-  if (prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
-    errors.add(`${prop} ${shown} has an empty, "." or ".." path segment: write each segment out, for example "bedrock/logs"`);
-  }
+  const { prefix, problems } = keyPrefixProblems(value, prop);
+  problems.forEach((p) => errors.add(p));
   return prefix;
 }
 
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);
+const ROLE_ARN = new RegExp(ROLE_ARN_PATTERN);
 
 /** IAM role names: 1-64 characters of letters, digits and `+=,.@_-`. */
 export function validateRoleName(value: string, prop: string, errors: ErrorCollector): void {

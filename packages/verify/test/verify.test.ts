@@ -3,10 +3,10 @@
  * the rows of the printed table (check title + status) and the exit code.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { READ_ONLY_OPERATION } from '../../lib/verify/clients';
-import { main } from '../../lib/verify/cli';
-import { formatJson, formatTable } from '../../lib/verify/report';
-import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus } from '../../lib/verify/types';
+import { READ_ONLY_OPERATION } from '../src/clients';
+import { main } from '../src/cli';
+import { formatJson, formatTable } from '../src/report';
+import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus } from '../src/types';
 import {
   ACCOUNT, BUCKET, bucketPolicyOf, FakeAccount, healthyAccount, healthyCloudWatchAccount, KEY_ARN, NOPS_ROLE, OTHER_ACCOUNT, PERMISSION_CHECK, PREFIX,
 } from './fake-aws';

@@ -7,7 +7,7 @@
  */
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { CheckId, CheckStatus } from '../../lib/verify/types';
+import { CheckId, CheckStatus } from '../src/types';
 import { ACCOUNT, BUCKET, bucketPolicyOf, FakeAccount, healthyAccount, NOPS_ROLE, NOPS_ROLE_ARN, PREFIX } from './fake-aws';
 import { detail, expectRows, fake, NOW, S3_ONLY_SKIPS, useFakeAccount, verify } from './harness';
 

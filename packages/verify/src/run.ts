@@ -1,12 +1,12 @@
+import { REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/facts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
 import { createRegionClients, destroyClients, RegionClients } from './clients';
 import { errorLine, isError, networkCode } from './errors';
 import { CheckStatus, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
 
-/** Commercial, GovCloud, China and ISO Regions: `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const REGION = new RegExp(REGION_PATTERN);
+const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);
 
 /** What `runVerify` needs from its environment; every member has a real default. */
 export interface VerifyDeps {

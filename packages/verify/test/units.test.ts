@@ -1,9 +1,9 @@
 /** The pure parts of `verify`: argument parsing and policy reading. */
-import { parseVerifyArgs } from '../../lib/verify/args';
-import { errorLine, networkCode } from '../../lib/verify/errors';
-import { confinedTo, grantsAction, parsePolicy, principalsOf, sourceConditionProblems, wildcardMatch } from '../../lib/verify/policy';
-import { validateOptions } from '../../lib/verify/run';
-import { UsageError } from '../../lib/verify/types';
+import { parseVerifyArgs } from '../src/args';
+import { errorLine, networkCode } from '../src/errors';
+import { confinedTo, grantsAction, parsePolicy, principalsOf, sourceConditionProblems, wildcardMatch } from '../src/policy';
+import { validateOptions } from '../src/run';
+import { UsageError } from '../src/types';
 
 describe('parseVerifyArgs', () => {
   test('regions by comma or repeated, role ARN to name, prefix normalised', () => {

@@ -1,5 +1,5 @@
 /**
- * End to end: the command line as a user runs it (`node -r ts-node/register lib/verify/cli.ts`),
+ * End to end: the command line as a user runs it (`node -r ts-node/register packages/verify/src/cli.ts`),
  * against the local fake, checking exit codes 0, 1 and 2 and that errors print one line and no
  * stack trace.
  */
@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { FakeAws, healthyAccount, NOPS_ROLE } from './fake-aws';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'lib', 'verify', 'cli.ts');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'packages', 'verify', 'src', 'cli.ts');
 const fake = new FakeAws(healthyAccount(new Date()));
 
 beforeAll(async () => {
@@ -88,7 +88,7 @@ test('usage errors: exit 2, one line on stderr, no stack trace; --help exits 0',
   expectOneLineError(missing, /--regions is required/);
   expectOneLineError(unknown, /Unknown option '--bogus'/);
   expect(help.code).toBe(0);
-  expect(help.stdout).toContain('Usage: cdk-bedrock-invocation-logging [verify] --regions');
+  expect(help.stdout).toContain('Usage: cdk-bedrock-invocation-logging-verify [verify] --regions');
   // Usage errors never reach AWS.
   expect(fake.calls).toHaveLength(0);
 }, 60_000);

@@ -1,3 +1,4 @@
+import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockEncryptStatement, bedrockSourceConditions, bedrockWriteStatement } from '../../../lib/facts';
 import { GetModelInvocationLoggingConfigurationCommand, LoggingConfig } from '@aws-sdk/client-bedrock';
 import { DescribeLogGroupsCommand, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { ContextEntry, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
@@ -10,15 +11,12 @@ import { analyseBucketPolicy, BucketPolicyAccess, Finding } from './bucket-acces
 import { RegionClients } from './clients';
 import { errorLine, isAccessDenied, isError, networkCode } from './errors';
 import {
-  allowsForService, asList, confinedTo, coversResource, expectedSourceConditions, grantsAction, isAllow,
+  allowsForService, asList, confinedTo, coversResource, grantsAction, isAllow,
   parsePolicy, PolicyStatement, principalsOf, sourceConditionProblems, SourceScope, statementName,
 } from './policy';
 import { logsBase, normalizeConfiguredPrefix, prefixPath } from './prefix';
 import { CHECK_IDS, CHECK_TITLES, CheckId, CheckResult, CheckStatus, VerifyOptions } from './types';
 
-export const BEDROCK_PRINCIPAL = 'bedrock.amazonaws.com';
-/** The log stream Bedrock writes to in a CloudWatch destination. */
-export const BEDROCK_LOG_STREAM = 'aws/bedrock/modelinvocations';
 /** The zero-byte object Bedrock writes when logging is configured. */
 export const PERMISSION_CHECK_OBJECT = 'amazon-bedrock-logs-permission-check';
 /** Logs older than this are reported as a warning: delivery may have stopped. */
@@ -201,26 +199,7 @@ interface BucketFacts {
 
 /** The statement AWS documents for the bucket policy. */
 export function expectedBucketStatement(scope: SourceScope, bucketName: string, prefix: string): Record<string, unknown> {
-  return {
-    Sid: 'AmazonBedrockLogsWrite',
-    Effect: 'Allow',
-    Principal: { Service: BEDROCK_PRINCIPAL },
-    Action: ['s3:PutObject'],
-    Resource: `arn:${scope.partition}:s3:::${bucketName}/${logsBase(prefix, scope.account)}*`,
-    Condition: expectedSourceConditions(scope),
-  };
-}
-
-/** The statement AWS documents for an SSE-KMS key policy. */
-export function expectedKeyStatement(scope: SourceScope): Record<string, unknown> {
-  return {
-    Sid: 'AmazonBedrockLogsEncrypt',
-    Effect: 'Allow',
-    Principal: { Service: BEDROCK_PRINCIPAL },
-    Action: 'kms:GenerateDataKey',
-    Resource: '*',
-    Condition: expectedSourceConditions(scope),
-  };
+  return bedrockWriteStatement(scope, `arn:${scope.partition}:s3:::${bucketName}`, prefix);
 }
 
 function scopeOf(ctx: RegionContext): SourceScope {
@@ -339,7 +318,7 @@ async function checkBucketLocation(ctx: RegionContext, rows: Rows, bucketName: s
 async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destination, config: LoggingConfig): Promise<BucketPolicyState> {
   const scope = scopeOf(ctx);
   const expected = JSON.stringify(expectedBucketStatement(scope, s3.bucketName, s3.prefix));
-  const fix = `make the bucket policy's statement for ${BEDROCK_PRINCIPAL} exactly: ${expected}`;
+  const fix = `make the bucket policy's statement for ${BEDROCK_SERVICE_PRINCIPAL} exactly: ${expected}`;
   let text: string | undefined;
   try {
     text = (await ctx.clients.s3.send(new GetBucketPolicyCommand({ Bucket: s3.bucketName, ExpectedBucketOwner: ctx.account }))).Policy;
@@ -371,20 +350,20 @@ async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destinati
 
   const failures: string[] = [];
   let anyone = false;
-  const bedrock = allowsForService(statements, BEDROCK_PRINCIPAL);
+  const bedrock = allowsForService(statements, BEDROCK_SERVICE_PRINCIPAL);
   for (const st of bedrock) {
     const name = statementName(st, statements.indexOf(st));
     const principals = principalsOf(st.Principal);
-    const besides = [...principals.services.filter((x) => x !== BEDROCK_PRINCIPAL), ...principals.aws, ...principals.other];
+    const besides = [...principals.services.filter((x) => x !== BEDROCK_SERVICE_PRINCIPAL), ...principals.aws, ...principals.other];
     if (besides.length > 0) {
-      failures.push(`${name} also names ${besides.join(', ')} beside ${BEDROCK_PRINCIPAL}`);
+      failures.push(`${name} also names ${besides.join(', ')} beside ${BEDROCK_SERVICE_PRINCIPAL}`);
     }
     if (st.NotAction !== undefined) {
-      failures.push(`${name} gives ${BEDROCK_PRINCIPAL} every action but ${asList(st.NotAction).join(', ')}`);
+      failures.push(`${name} gives ${BEDROCK_SERVICE_PRINCIPAL} every action but ${asList(st.NotAction).join(', ')}`);
     } else {
       const extra = asList(st.Action).filter((a) => a.toLowerCase() !== 's3:putobject');
       if (extra.length > 0) {
-        failures.push(`${name} also gives ${BEDROCK_PRINCIPAL} ${extra.join(', ')}`);
+        failures.push(`${name} also gives ${BEDROCK_SERVICE_PRINCIPAL} ${extra.join(', ')}`);
       }
     }
     if (st.NotResource !== undefined) {
@@ -402,7 +381,7 @@ async function checkBucketPolicy(ctx: RegionContext, rows: Rows, s3: S3Destinati
   }
   const writers = bedrock.filter((st) => grantsAction(st, 's3:PutObject') && samples.every((k) => coversResource(st, k)));
   if (writers.length === 0) {
-    failures.unshift(`no statement lets ${BEDROCK_PRINCIPAL} s3:PutObject on ${bases[0]}*`);
+    failures.unshift(`no statement lets ${BEDROCK_SERVICE_PRINCIPAL} s3:PutObject on ${bases[0]}*`);
   }
   statements.forEach((st, i) => {
     if (!isAllow(st)) {
@@ -529,7 +508,7 @@ async function checkKmsKeyPolicy(ctx: RegionContext, rows: Rows, encryption: Enc
     return undefined;
   }
   const scope = scopeOf(ctx);
-  const expected = JSON.stringify(expectedKeyStatement(scope));
+  const expected = JSON.stringify(bedrockEncryptStatement(scope));
   const managedFix = `encrypt the bucket with a customer managed key whose policy has ${expected}, or with SSE-S3`;
   if (!encryption.kmsKeyId) {
     rows.fail('kms-key-policy', 'SSE-KMS with the AWS managed key aws/s3: its policy cannot let Bedrock encrypt', managedFix);
@@ -569,7 +548,7 @@ async function checkKmsKeyPolicy(ctx: RegionContext, rows: Rows, encryption: Enc
     unreadable(rows, 'kms-key-policy', `kms:GetKeyPolicy on ${keyArn}`, e);
     return keyArn;
   }
-  const bedrock = allowsForService(statements, BEDROCK_PRINCIPAL);
+  const bedrock = allowsForService(statements, BEDROCK_SERVICE_PRINCIPAL);
   const failures: string[] = [];
   for (const st of bedrock) {
     const problems = sourceConditionProblems(st, scope);
@@ -579,12 +558,12 @@ async function checkKmsKeyPolicy(ctx: RegionContext, rows: Rows, encryption: Enc
   }
   const encrypting = bedrock.filter((st) => grantsAction(st, 'kms:GenerateDataKey') && coversResource(st, keyArn));
   if (encrypting.length === 0) {
-    failures.unshift(`the key policy of ${keyArn} does not let ${BEDROCK_PRINCIPAL} kms:GenerateDataKey`);
+    failures.unshift(`the key policy of ${keyArn} does not let ${BEDROCK_SERVICE_PRINCIPAL} kms:GenerateDataKey`);
   }
   if (failures.length > 0) {
-    rows.fail('kms-key-policy', failures.join('; '), `add this statement to the key policy (and give every ${BEDROCK_PRINCIPAL} statement the same conditions): ${expected}`);
+    rows.fail('kms-key-policy', failures.join('; '), `add this statement to the key policy (and give every ${BEDROCK_SERVICE_PRINCIPAL} statement the same conditions): ${expected}`);
   } else {
-    rows.pass('kms-key-policy', `${keyArn}: ${statementName(encrypting[0], statements.indexOf(encrypting[0]))} lets ${BEDROCK_PRINCIPAL} kms:GenerateDataKey with aws:SourceAccount and aws:SourceArn`);
+    rows.pass('kms-key-policy', `${keyArn}: ${statementName(encrypting[0], statements.indexOf(encrypting[0]))} lets ${BEDROCK_SERVICE_PRINCIPAL} kms:GenerateDataKey with aws:SourceAccount and aws:SourceArn`);
   }
   return keyArn;
 }
@@ -752,7 +731,7 @@ async function checkRoleTrust(ctx: RegionContext, rows: Rows, roleArn: string | 
   }
   const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
   const scope = scopeOf(ctx);
-  const conditions = JSON.stringify(expectedSourceConditions(scope));
+  const conditions = JSON.stringify(bedrockSourceConditions(scope));
   let document: string | undefined;
   try {
     document = (await ctx.clients.iam.send(new GetRoleCommand({ RoleName: roleName }))).Role?.AssumeRolePolicyDocument;
@@ -769,13 +748,13 @@ async function checkRoleTrust(ctx: RegionContext, rows: Rows, roleArn: string | 
   try {
     statements = parsePolicy(document ?? '');
   } catch (e) {
-    rows.fail('cloudwatch-role-trust', `the trust policy of ${roleName} cannot be read: ${(e as Error).message}`, `trust ${BEDROCK_PRINCIPAL} with ${conditions}`);
+    rows.fail('cloudwatch-role-trust', `the trust policy of ${roleName} cannot be read: ${(e as Error).message}`, `trust ${BEDROCK_SERVICE_PRINCIPAL} with ${conditions}`);
     return;
   }
-  const bedrock = allowsForService(statements, BEDROCK_PRINCIPAL);
+  const bedrock = allowsForService(statements, BEDROCK_SERVICE_PRINCIPAL);
   const failures: string[] = [];
   if (bedrock.length === 0) {
-    failures.push(`${roleName} does not trust ${BEDROCK_PRINCIPAL}`);
+    failures.push(`${roleName} does not trust ${BEDROCK_SERVICE_PRINCIPAL}`);
   }
   for (const st of bedrock) {
     const problems = sourceConditionProblems(st, scope);
@@ -793,14 +772,14 @@ async function checkRoleTrust(ctx: RegionContext, rows: Rows, roleArn: string | 
       return;
     }
     const p = principalsOf(st.Principal);
-    others.push(...p.services.filter((s) => s !== BEDROCK_PRINCIPAL), ...p.aws, ...p.other);
+    others.push(...p.services.filter((s) => s !== BEDROCK_SERVICE_PRINCIPAL), ...p.aws, ...p.other);
   });
   if (failures.length > 0) {
-    rows.fail('cloudwatch-role-trust', failures.join('; '), `give every statement that trusts ${BEDROCK_PRINCIPAL} the conditions ${conditions}`);
+    rows.fail('cloudwatch-role-trust', failures.join('; '), `give every statement that trusts ${BEDROCK_SERVICE_PRINCIPAL} the conditions ${conditions}`);
   } else if (others.length > 0) {
-    rows.warn('cloudwatch-role-trust', `${roleName} also trusts ${[...new Set(others)].join(', ')}`, `use a role that only ${BEDROCK_PRINCIPAL} can assume`);
+    rows.warn('cloudwatch-role-trust', `${roleName} also trusts ${[...new Set(others)].join(', ')}`, `use a role that only ${BEDROCK_SERVICE_PRINCIPAL} can assume`);
   } else {
-    rows.pass('cloudwatch-role-trust', `${roleName}: every statement trusting ${BEDROCK_PRINCIPAL} carries aws:SourceAccount and aws:SourceArn`);
+    rows.pass('cloudwatch-role-trust', `${roleName}: every statement trusting ${BEDROCK_SERVICE_PRINCIPAL} carries aws:SourceAccount and aws:SourceArn`);
   }
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseKeyPrefixArg } from './prefix';
 import { UsageError, VerifyOptions } from './types';
 
-export const COMMAND = 'cdk-bedrock-invocation-logging';
+export const COMMAND = 'cdk-bedrock-invocation-logging-verify';
 
 export const USAGE = `Usage: ${COMMAND} [verify] --regions REGION[,REGION...] [options]
 

@@ -1,3 +1,4 @@
+import { SourceScope } from '../../../lib/facts';
 /**
  * Reading IAM-style policy documents (bucket, key and trust policies) the way an auditor does:
  * which statements grant a principal something, whether they carry the confused-deputy
@@ -129,24 +130,7 @@ export function conditionValues(statement: PolicyStatement, operators: string[],
 }
 
 /** The confused-deputy guard AWS documents for Bedrock: `aws:SourceAccount` and `aws:SourceArn`. */
-export interface SourceScope {
-  readonly partition: string;
-  readonly account: string;
-  readonly region: string;
-}
-
-/** The `aws:SourceArn` value AWS documents. */
-export function expectedSourceArn(scope: SourceScope): string {
-  return `arn:${scope.partition}:bedrock:${scope.region}:${scope.account}:*`;
-}
-
-/** The condition block AWS documents. */
-export function expectedSourceConditions(scope: SourceScope): Record<string, Record<string, string>> {
-  return {
-    StringEquals: { 'aws:SourceAccount': scope.account },
-    ArnLike: { 'aws:SourceArn': expectedSourceArn(scope) },
-  };
-}
+export type { SourceScope };
 
 /**
  * Problems with the `aws:SourceAccount` / `aws:SourceArn` conditions of one statement: missing,

@@ -3,10 +3,10 @@
  * its printed table. `useFakeAccount()` starts the fake for the calling test file.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { createRegionClients, guardReadOnly, RegionClients } from '../../lib/verify/clients';
-import { formatTable } from '../../lib/verify/report';
-import { runVerify } from '../../lib/verify/run';
-import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus, VerifyOptions, VerifyOutcome } from '../../lib/verify/types';
+import { createRegionClients, guardReadOnly, RegionClients } from '../src/clients';
+import { formatTable } from '../src/report';
+import { runVerify } from '../src/run';
+import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus, VerifyOptions, VerifyOutcome } from '../src/types';
 import { FakeAccount, FakeAws, healthyAccount, NOPS_ROLE } from './fake-aws';
 
 export const NOW = new Date('2026-03-10T12:30:00Z');

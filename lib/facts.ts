@@ -1,0 +1,175 @@
+/**
+ * The facts of Amazon Bedrock model invocation logging that the constructs, the `verify` CLI and
+ * the tests share, each stated once. Plain TypeScript with no aws-cdk-lib or AWS SDK import, so
+ * that the verify package compiles this very file into itself. Values may be CDK tokens (they are
+ * strings): unresolved tokens are written into statements as they are, and never validated.
+ *
+ * Sources: Bedrock user guide, "Monitor model invocation using CloudWatch Logs and Amazon S3"
+ * (bucket policy, key policy, CloudWatch role, object layout); IAM and Organizations quotas and
+ * name rules; S3 object key rules.
+ */
+
+/** The service principal that writes invocation logs (bucket, key and trust policies). */
+export const BEDROCK_SERVICE_PRINCIPAL = 'bedrock.amazonaws.com';
+
+/** The log stream Bedrock writes to in a CloudWatch Logs log group. */
+export const BEDROCK_LOG_STREAM = 'aws/bedrock/modelinvocations';
+
+/** The log group the Bedrock console suggests. */
+export const DEFAULT_LOG_GROUP_NAME = '/aws/bedrock/modelinvocations';
+
+/** The key prefix the library writes under unless told otherwise. */
+export const DEFAULT_KEY_PREFIX = 'bedrock';
+
+/** Statement id of the bucket-policy statement that lets Bedrock write. */
+export const BEDROCK_WRITE_SID = 'AmazonBedrockLogsWrite';
+
+/** Statement id of the key-policy statement that lets Bedrock encrypt. */
+export const BEDROCK_ENCRYPT_SID = 'AmazonBedrockLogsEncrypt';
+
+/** A policy statement as JSON. */
+export interface StatementJson {
+  readonly [key: string]: unknown;
+}
+
+/** Where a logging configuration lives: the scope of the confused-deputy conditions. */
+export interface SourceScope {
+  readonly partition: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** `arn:PARTITION:bedrock:REGION:ACCOUNT:*`, the `aws:SourceArn` AWS documents. */
+export function bedrockSourceArn(scope: SourceScope): string {
+  return `arn:${scope.partition}:bedrock:${scope.region}:${scope.account}:*`;
+}
+
+/** `aws:SourceAccount` and `aws:SourceArn` for one account and Region: the confused-deputy guard AWS documents. */
+export function bedrockSourceConditions(scope: SourceScope): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': scope.account },
+    ArnLike: { 'aws:SourceArn': bedrockSourceArn(scope) },
+  };
+}
+
+/** `PREFIX/` (or nothing for an empty prefix): what stands before `AWSLogs/` in the keys Bedrock writes. */
+export function prefixPath(prefix: string): string {
+  return prefix ? `${prefix}/` : '';
+}
+
+/**
+ * The folder Bedrock writes one account's logs under: `PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/`.
+ * Objects follow as `REGION/YYYY/MM/DD/HH/*.json.gz`, large bodies under `.../HH/data/`.
+ */
+export function logObjectsFolder(prefix: string, account: string): string {
+  return `${prefixPath(prefix)}AWSLogs/${account}/BedrockModelInvocationLogs/`;
+}
+
+/** The bucket-policy statement AWS documents for Bedrock, exactly: nothing wider. */
+export function bedrockWriteStatement(scope: SourceScope, bucketArn: string, prefix: string): StatementJson {
+  return {
+    Sid: BEDROCK_WRITE_SID,
+    Effect: 'Allow',
+    Principal: { Service: BEDROCK_SERVICE_PRINCIPAL },
+    Action: 's3:PutObject',
+    Resource: `${bucketArn}/${logObjectsFolder(prefix, scope.account)}*`,
+    Condition: bedrockSourceConditions(scope),
+  };
+}
+
+/** The key-policy statement SSE-KMS needs: Bedrock may generate data keys, under the same conditions. */
+export function bedrockEncryptStatement(scope: SourceScope): StatementJson {
+  return {
+    Sid: BEDROCK_ENCRYPT_SID,
+    Effect: 'Allow',
+    Principal: { Service: BEDROCK_SERVICE_PRINCIPAL },
+    Action: 'kms:GenerateDataKey',
+    Resource: '*',
+    Condition: bedrockSourceConditions(scope),
+  };
+}
+
+// ---- Key prefix ---------------------------------------------------------------------------------
+
+/** Longest prefix accepted: S3 keys stop at 1,024 bytes and Bedrock appends about 120 (`/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/REGION/YYYY/MM/DD/HH/data/UUID.json.gz`). */
+export const MAX_KEY_PREFIX_LENGTH = 900;
+
+/**
+ * Characters S3 documents as safe in keys, minus `*` (an IAM wildcard: it would widen every
+ * policy that names the prefix). `?`, spaces, `%`, `&`, `$`, `:` and the rest are refused for the
+ * same reason or because S3 or Bedrock handle them badly.
+ */
+const SAFE_CHARS = "A-Za-z0-9!_.'()\\/-";
+
+/** What `keyPrefixProblems` found. */
+export interface KeyPrefixCheck {
+  /** The prefix normalised once: trailing `/` dropped. */
+  readonly prefix: string;
+  /** One line per problem, naming `prop`, the value and the fix. Empty when the prefix is fine. */
+  readonly problems: string[];
+}
+
+/**
+ * The one validator of key prefixes (constructs, app context, StackSet parameter pattern, verify):
+ * drops trailing `/` and reports what S3, Bedrock or IAM would refuse or widen.
+ */
+export function keyPrefixProblems(value: string, prop: string): KeyPrefixCheck {
+  const shown = JSON.stringify(value);
+  if (/^s3:\/\//i.test(value)) {
+    return { prefix: value, problems: [`${prop} ${shown} is a URL: give only the key prefix (for example "bedrock"), without "s3://" and the bucket name`] };
+  }
+  if (value.startsWith('/')) {
+    return { prefix: value, problems: [`${prop} ${shown} starts with "/": S3 keys have no leading slash; remove it (for example "${value.replace(/^\/+/, '')}")`] };
+  }
+  const prefix = value.replace(/\/+$/, '');
+  if (prefix.length === 0) {
+    return { prefix, problems: [`${prop} ${shown} is empty: give a prefix such as "bedrock", so that the nOps grant covers only that prefix and not the whole bucket`] };
+  }
+  const problems: string[] = [];
+  if (prefix.length > MAX_KEY_PREFIX_LENGTH) {
+    problems.push(`${prop} is ${prefix.length} characters long: use at most ${MAX_KEY_PREFIX_LENGTH}, so that the keys Bedrock writes under it stay within S3's 1,024-byte limit`);
+  }
+  const unsafe = prefix.replace(new RegExp(`[${SAFE_CHARS}]`, 'g'), '');
+  if (unsafe.length > 0) {
+    const bad = [...new Set(unsafe.split(''))].map((c) => JSON.stringify(c)).join(', ');
+    problems.push(`${prop} ${shown} contains ${bad}: use only letters, digits and ! _ . ' ( ) - / (no "*" or "?": they are wildcards in IAM policies)`);
+  }
+  if (prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    problems.push(`${prop} ${shown} has an empty, "." or ".." path segment: write each segment out, for example "bedrock/logs"`);
+  }
+  return { prefix, problems };
+}
+
+const SEGMENT_CHAR = "[A-Za-z0-9!_.'()-]";
+const SEGMENT_CHAR_NO_DOT = "[A-Za-z0-9!_'()-]";
+/** One segment that is neither `.` nor `..` (written without look-ahead, so any regex engine agrees). */
+const SEGMENT = `(${SEGMENT_CHAR_NO_DOT}${SEGMENT_CHAR}*|\\.${SEGMENT_CHAR_NO_DOT}${SEGMENT_CHAR}*|\\.\\.${SEGMENT_CHAR}+)`;
+
+/**
+ * `keyPrefixProblems` as a regular expression, for a CloudFormation parameter's `AllowedPattern`
+ * (Java regex): no problem and no trailing `/` (a parameter value is not normalised). The length
+ * limit is the parameter's `MaxLength`. A property test keeps the two in agreement.
+ */
+export const KEY_PREFIX_ALLOWED_PATTERN = `^${SEGMENT}(/${SEGMENT})*$`;
+
+// ---- Names and identifiers --------------------------------------------------------------------
+
+/** An IAM role name: 1-64 letters, digits and `+=,.@_-`. */
+export const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
+
+/** An IAM role ARN, path included. */
+export const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::\\d{12}:role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}$';
+
+/** A Region name: commercial, GovCloud, China and ISO (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`). */
+export const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-\\d{1,2}$';
+
+/** An AWS account id. */
+export const ACCOUNT_ID_PATTERN = '^\\d{12}$';
+
+/** An organizational unit id (`ou-ab12-cdef3456`) or a root id (`r-ab12`), as StackSets accept them. */
+export const ORGANIZATIONAL_UNIT_ID_PATTERN = '^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$';
+
+/** The role name of a role ARN (the path dropped): policies attach to a role by name. */
+export function roleNameFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
