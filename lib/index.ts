@@ -4,4 +4,6 @@ export * from './cloudwatch-destination';
 export * from './logging-configuration';
 export * from './nops-integration';
 export * from './stack';
+export * from './stackset-options';
+export * from './member-template';
 export * from './stackset';

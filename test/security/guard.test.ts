@@ -11,7 +11,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { packageVersion, writeResults } from './harness';
 import { CASES } from './cases';
-import { checkSection, GuardResults, GuardViolation } from '../../scripts/security-report';
+import { checkSection, GuardResults, GuardViolation } from './report';
 
 jest.setTimeout(120_000);
 

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, OnDelete } from '../../lib';
 import { ask, nagFindings, packageVersion, policySet, synthStack, writeResults } from './harness';
 import { questions } from './questions';
-import { checkSection, PropertyResults } from '../../scripts/security-report';
+import { checkSection, PropertyResults } from './report';
 
 jest.setTimeout(300_000);
 

@@ -5,7 +5,7 @@
 import { Answer, ACCOUNT, ask, packageVersion, policySet, REGION, writeResults } from './harness';
 import { CASES } from './cases';
 import { questions } from './questions';
-import { checkSection, SimulationResults } from '../../scripts/security-report';
+import { checkSection, SimulationResults } from './report';
 
 const answers: Answer[] = [];
 

@@ -5,7 +5,7 @@
 import { ACCOUNT, packageVersion, policySet, REGION, Sweep, sweep, writeResults } from './harness';
 import { CASES } from './cases';
 import { expectedActions } from './questions';
-import { checkSection, SweepResults } from '../../scripts/security-report';
+import { checkSection, SweepResults } from './report';
 
 jest.setTimeout(120_000);
 

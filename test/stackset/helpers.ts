@@ -4,7 +4,7 @@ import {
   BedrockInvocationLoggingMemberTemplate,
   BedrockInvocationLoggingStackSet,
   BedrockInvocationLoggingStackSetProps,
-} from '../../lib/stackset';
+} from '../../lib';
 
 /** Targets used throughout: two OUs, two Regions. */
 export const TARGETS = {

@@ -8,8 +8,8 @@ import * as fc from 'fast-check';
 import { BedrockInvocationLoggingStack } from '../../lib';
 import { MAX_KEY_PREFIX_LENGTH } from '../../lib/facts';
 import { ErrorCollector, normalizeKeyPrefix } from '../../lib/private/validation';
-import { BedrockInvocationLoggingMemberTemplate } from '../../lib/stackset';
-import { parseArgs, renderTemplate } from '../../scripts/template';
+import { BedrockInvocationLoggingMemberTemplate } from '../../lib';
+import { parseArgs, renderTemplate } from '../../bin/template';
 import { idsOfType, instantiate } from './cfn';
 import { adminStack, errorOf, MEMBER_TEMPLATE_BUDGET_BYTES, stackSetProperties } from './helpers';
 
@@ -44,7 +44,7 @@ describe('the member template (the StackSet TemplateBody)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-test-'));
     try {
       const out = path.join(dir, 'member.json');
-      execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/template.ts', '--out', out, '--minify'], { cwd: path.join(__dirname, '..', '..'), stdio: 'pipe' });
+      execFileSync('npx', ['ts-node', '--transpile-only', 'bin/template.ts', '--out', out, '--minify'], { cwd: path.join(__dirname, '..', '..'), stdio: 'pipe' });
       expect(fs.readFileSync(out, 'utf8')).toBe(BODY);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

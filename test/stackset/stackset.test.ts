@@ -6,7 +6,7 @@ import {
   StackSetCallAs,
   StackSetConcurrencyMode,
   StackSetRegionConcurrency,
-} from '../../lib/stackset';
+} from '../../lib';
 import { ADMIN_TEMPLATE_BUDGET_BYTES, adminStack, errorOf, stackSetProperties } from './helpers';
 
 describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {

@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ComplianceFinding, findingsIn, formatFinding } from '../bin/compliance';
+import { ComplianceFinding, findingsIn, formatFinding } from './compliance';
 import { ErrorCollector } from '../lib/private/validation';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from '../lib';
 
