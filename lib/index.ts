@@ -5,3 +5,4 @@ export * from './logging-configuration';
 export * from './nops-integration';
 export * from './stack';
 export * from './stackset';
+export * from './log-analytics';
