@@ -394,7 +394,7 @@ export class BedrockLogAnalytics extends Construct {
         sid: 'ListInvocationLogs',
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${this.keyPrefix}/AWSLogs/*`] } },
+        conditions: { StringLike: { 's3:prefix': `${this.keyPrefix}/AWSLogs/*` } },
       }),
       new iam.PolicyStatement({
         sid: 'ReadInvocationLogs',
@@ -405,7 +405,7 @@ export class BedrockLogAnalytics extends Construct {
         sid: 'ListPrices',
         actions: ['s3:ListBucket'],
         resources: [this.priceBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${this.pricePrefix}/*`] } },
+        conditions: { StringLike: { 's3:prefix': `${this.pricePrefix}/*` } },
       }),
       new iam.PolicyStatement({
         sid: 'ReadPrices',
