@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AnalyticsQuery, FIXED_QUERIES, QUERY_NAME_PREFIX, REQUEST_METADATA_KEY_PATTERN, tokensByTag } from './private/analytics-queries';
+import { queriesFor, QUERY_NAME_PREFIX, REQUEST_METADATA_KEY_PATTERN, tokensByTag } from './private/analytics-queries';
 import {
   columnName, DAY_FOLDER_TEMPLATE, DAY_FORMAT, hiveType, INVOCATION_FIELDS, INVOCATIONS_TABLE, PARTITION, PRICE_COLUMNS, PRICES_TABLE,
 } from './private/analytics-schema';
@@ -343,8 +343,7 @@ export class BedrockLogAnalytics extends Construct {
       acknowledgeGuardRule(this.workGroup, 'athena_workgroup_results_encrypted_at_rest_kms_check', SSE_S3_RESULTS);
     }
 
-    const queries: AnalyticsQuery[] = [...FIXED_QUERIES.slice(0, 2), ...keys.map(tokensByTag), ...FIXED_QUERIES.slice(2)];
-    this.namedQueries = queries.map((q) => new athena.CfnNamedQuery(this, q.id, {
+    this.namedQueries = queriesFor(keys).map((q) => new athena.CfnNamedQuery(this, q.id, {
       name: q.name,
       description: q.description,
       database: database.ref,

@@ -216,5 +216,10 @@ WHERE effective_from IS NULL
 ORDER BY 1, 2, 3`,
 };
 
-/** The queries every `BedrockLogAnalytics` creates, then one `tokensByTag` per configured key. */
+/** The queries every `BedrockLogAnalytics` creates, whatever its `requestMetadataKeys`. */
 export const FIXED_QUERIES: AnalyticsQuery[] = [TOKENS_BY_MODEL_AND_DAY, TOKENS_BY_CALLER, ERRORS_BY_MODEL_AND_CODE, PROMPT_CACHE, ESTIMATED_COST, PRICE_TABLE_CHECK];
+
+/** The named queries for these `requestMetadata` keys, in the order of the README: the tag queries after the caller query. */
+export function queriesFor(requestMetadataKeys: string[]): AnalyticsQuery[] {
+  return [TOKENS_BY_MODEL_AND_DAY, TOKENS_BY_CALLER, ...requestMetadataKeys.map(tokensByTag), ERRORS_BY_MODEL_AND_CODE, PROMPT_CACHE, ESTIMATED_COST, PRICE_TABLE_CHECK];
+}

@@ -12,7 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BedrockLogAnalytics } from '../../lib';
 import {
-  ERRORS_BY_MODEL_AND_CODE, ESTIMATED_COST, FIXED_QUERIES, PRICE_TABLE_CHECK, PROMPT_CACHE, TOKENS_BY_CALLER, TOKENS_BY_MODEL_AND_DAY, tokensByTag,
+  ERRORS_BY_MODEL_AND_CODE, ESTIMATED_COST, PRICE_TABLE_CHECK, PROMPT_CACHE, queriesFor, TOKENS_BY_CALLER, TOKENS_BY_MODEL_AND_DAY, tokensByTag,
 } from '../../lib/private/analytics-queries';
 import { AthenaStandIn } from './duckdb';
 import {
@@ -251,7 +251,7 @@ test('a malformed line costs nothing but itself: the records before and after it
 });
 
 test('an empty day folder yields no rows from any query, and a range across it only the days around it', async () => {
-  const all = [...FIXED_QUERIES, ...TAG_KEYS.map(tokensByTag)];
+  const all = queriesFor(TAG_KEYS);
   for (const q of all.filter((x) => x.parameters === 2)) {
     expect(await db.query(sqlOf(q), [EMPTY_DAY, EMPTY_DAY])).toEqual([]);
   }

@@ -13,7 +13,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { complianceFindings, formatFinding } from '../../bin/compliance';
 import { BedrockInvocationLogging, BedrockLogAnalytics, BedrockLogAnalyticsProps } from '../../lib';
-import { FIXED_QUERIES, tokensByTag } from '../../lib/private/analytics-queries';
+import { FIXED_QUERIES, queriesFor, tokensByTag } from '../../lib/private/analytics-queries';
 import { TemplateResolver } from '../security/resolve';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -183,7 +183,11 @@ describe('named queries', () => {
   test('each holds exactly the SQL of lib/private/analytics-queries.ts, with its database and workgroup', () => {
     const { template } = synth({ requestMetadataKeys: ['team', 'cost/center'] });
     const queries = Object.values(template.findResources('AWS::Athena::NamedQuery')) as any[];
-    const expected = [...FIXED_QUERIES.slice(0, 2), tokensByTag('team'), tokensByTag('cost/center'), ...FIXED_QUERIES.slice(2)];
+    const expected = queriesFor(['team', 'cost/center']);
+    expect(expected.map((q) => q.name)).toEqual([
+      'bedrock-tokens-by-model-and-day', 'bedrock-tokens-by-caller', 'bedrock-tokens-by-tag-team', 'bedrock-tokens-by-tag-cost/center',
+      'bedrock-errors-by-model-and-code', 'bedrock-prompt-cache', 'bedrock-estimated-cost', 'bedrock-price-table-check',
+    ]);
     expect(queries.map((q) => q.Properties.Name)).toEqual(expected.map((q) => q.name));
     const db = Object.keys(template.findResources('AWS::Glue::Database'))[0];
     const wg = Object.keys(template.findResources('AWS::Athena::WorkGroup'))[0];
