@@ -116,7 +116,7 @@ test('throttling (429), a 500 and a connection reset are retried', async () => {
 
 test('propagation errors past the retry budget: FAILED with the service message and what to check, nothing left behind', async () => {
   fake.fail('PutModelInvocationLoggingConfiguration', ...Array<'propagation'>(100).fill('propagation'));
-  const r = await invoke(cfnEvent('Create', fake.responseUrl), { env: { RETRY_BUDGET_MS: '300' } });
+  const r = await invoke(cfnEvent('Create', fake.responseUrl));
   expect(r.status).toBe('FAILED');
   expect(r.id).toMatch(CREATE_FAILED);
   expect(r.reason).toMatch(/^ValidationException: Failed to validate permissions for bucket log-bucket and prefix\. Please check the bucket policy \(after \d+ attempts\)\. Check that the bucket policy lets bedrock.amazonaws.com s3:PutObject/);
