@@ -10,6 +10,7 @@ import {
   columnName, DAY_FOLDER_TEMPLATE, DAY_FORMAT, hiveType, INVOCATION_FIELDS, INVOCATIONS_TABLE, PARTITION, PRICE_COLUMNS, PRICES_TABLE,
 } from './private/analytics-schema';
 import { createAccessLogsBucket } from './private/access-logs';
+import { grantStatements } from './private/grant';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, acknowledgeResourceWildcards, COMPLIANCE_PACKS } from './private/nag';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
@@ -250,7 +251,8 @@ export class BedrockLogAnalytics extends Construct {
       },
     });
 
-    const logsLocation = `s3://${this.bucket.bucketName}/${this.keyPrefix}/AWSLogs/`;
+    const prefixLocation = `s3://${this.bucket.bucketName}/${this.keyPrefix}/`;
+    const logsLocation = `${prefixLocation}AWSLogs/`;
     this.invocationsTable = new glue.CfnTable(this, 'InvocationsTable', {
       catalogId: stack.account,
       databaseName: database.ref,
@@ -273,7 +275,7 @@ export class BedrockLogAnalytics extends Construct {
           [`projection.${PARTITION.day}.interval`]: '1',
           [`projection.${PARTITION.day}.interval.unit`]: 'DAYS',
           // Day folders: Athena reads the hour folders (and data/) below each one.
-          'storage.location.template': `${logsLocation}${DAY_FOLDER_TEMPLATE.slice('AWSLogs/'.length)}`,
+          'storage.location.template': `${prefixLocation}${DAY_FOLDER_TEMPLATE}`,
         },
         partitionKeys: [PARTITION.account, PARTITION.region, PARTITION.day].map((name) => ({ name, type: 'string' })),
         storageDescriptor: {
@@ -445,9 +447,7 @@ export class BedrockLogAnalytics extends Construct {
 
   /** Lets `grantee` run the named queries in the workgroup and read their results (`queryStatements()`). */
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
-    return this.queryStatements()
-      .map((s) => iam.Grant.addToPrincipal({ grantee, actions: s.actions, resourceArns: s.resources, conditions: s.conditions }))
-      .reduce((a, b) => a.combine(b));
+    return grantStatements(grantee, this.queryStatements());
   }
 
   private createResultsBucket(retention: Duration, serverAccessLogsBucket: s3.IBucket | undefined, removalPolicy: RemovalPolicy): s3.Bucket {
