@@ -1,17 +1,27 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { roleNameFromArn } from '../lib/facts';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
-import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, StackSetCallAs } from '../lib';
+import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics, StackSetCallAs } from '../lib';
+import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
 export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
-  'rollout', 'targetOuIds', 'targetRegions', 'callAs'] as const;
+  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'analytics', 'analyticsRequestMetadataKeys'] as const;
 
 /** Context keys that only `rollout=stackset` reads. */
 const ROLLOUT_KEYS = ['targetOuIds', 'targetRegions', 'callAs'] as const;
 
 /** Name of the stack `cdk deploy` creates in a member account. */
 export const STACK_NAME = 'BedrockInvocationLogging';
+
+/**
+ * Name of the stack `analytics=true` adds beside the member stack: the Glue tables, Athena workgroup
+ * and named queries over its log bucket. A stack of its own, because with them the member stack
+ * would pass the 51,200 bytes `cdk deploy` sends without a bootstrap bucket.
+ */
+export const ANALYTICS_STACK_NAME = 'BedrockInvocationLoggingAnalytics';
 
 /** Name of the administrator's stack that `rollout=stackset` adds. */
 export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
@@ -121,6 +131,16 @@ export function createApp(props: AppProps = {}): App {
     }
   }
   const rolloutValid = errors.size === rolloutErrorsBefore;
+  const analytics = parseBoolean('analytics', context.analytics, errors);
+  let analyticsRequestMetadataKeys: string[] | undefined;
+  if (context.analyticsRequestMetadataKeys !== undefined) {
+    if (analytics) {
+      analyticsRequestMetadataKeys = valid(errors, () => parseList('analyticsRequestMetadataKeys', context.analyticsRequestMetadataKeys,
+        REQUEST_METADATA_KEY_PATTERN.source, 'team,cost-center', errors));
+    } else if (analytics === false || context.analytics === undefined) {
+      errors.add('context analyticsRequestMetadataKeys is only read with analytics=true: add -c analytics=true, or drop it');
+    }
+  }
 
   const stackProps: BedrockInvocationLoggingStackProps = {
     // No bootstrap, no assets: the same template deploys with `cdk deploy`, a StackSet or the console.
@@ -133,7 +153,8 @@ export function createApp(props: AppProps = {}): App {
     // With the legacy destination on, nOps may read it too (subject to nOps's own Deny on logs:GetLogEvents).
     nopsLegacyCloudWatchLogsRead: cloudWatchLogs && nopsRoleName !== undefined,
   };
-  errors.collect(() => new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps));
+  const member = errors.collect(() => new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps));
+  if (analytics && member) errors.collect(() => addAnalyticsStack(app, member, analyticsRequestMetadataKeys));
 
   if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs }));
   errors.throwIfAny();
@@ -145,6 +166,34 @@ function valid<T>(errors: ErrorCollector, parse: () => T): T | undefined {
   const before = errors.size;
   const value = parse();
   return errors.size === before ? value : undefined;
+}
+
+/**
+ * The stack `analytics=true` adds: `BedrockLogAnalytics` over the member stack's bucket, prefix and
+ * key (exported by the member stack), projecting this account and Region (pseudo parameters).
+ */
+function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, requestMetadataKeys?: string[]): void {
+  const stack = new Stack(app, ANALYTICS_STACK_NAME, {
+    synthesizer: new BootstraplessSynthesizer(),
+    description: 'FinOps queries over the Amazon Bedrock model invocation logs of stack BedrockInvocationLogging: Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
+  });
+  const logging = member.invocationLogging;
+  // Imported through explicit exports rather than passed across stacks: the policy's resource
+  // names (and so its cdk-nag acknowledgements) are then the same at construction and at synth.
+  const encryptionKey = logging.encryptionKey
+    ? kms.Key.fromKeyArn(stack, 'LogBucketKey', member.exportValue(logging.encryptionKey.keyArn))
+    : undefined;
+  const bucket = s3.Bucket.fromBucketAttributes(stack, 'LogBucket', { bucketName: member.exportValue(logging.bucket.bucketName), encryptionKey });
+  const analytics = new BedrockLogAnalytics(stack, 'Analytics', {
+    bucket,
+    keyPrefix: logging.keyPrefix,
+    encryptionKey,
+    requestMetadataKeys,
+  });
+  new CfnOutput(stack, 'WorkGroupName', { description: 'Athena workgroup the named queries run in', value: analytics.workGroupName });
+  new CfnOutput(stack, 'DatabaseName', { description: 'Glue database of the tables bedrock_invocations and bedrock_prices', value: analytics.databaseName });
+  new CfnOutput(stack, 'PriceTableLocation', { description: 'Upload your price CSV under this location (see the README, "FinOps queries")', value: analytics.priceTableLocation });
+  new CfnOutput(stack, 'QueryPolicyArn', { description: 'Managed policy to attach to whoever runs the queries', value: analytics.queryPolicy.managedPolicyArn });
 }
 
 interface RolloutTargets {

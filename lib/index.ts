@@ -7,3 +7,4 @@ export * from './stack';
 export * from './stackset-options';
 export * from './member-template';
 export * from './stackset';
+export * from './log-analytics';

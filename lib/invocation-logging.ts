@@ -8,6 +8,7 @@ import { Construct, IDependable } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockLogBucket } from './log-bucket';
 import { ModelInvocationLoggingConfiguration, OnDelete } from './logging-configuration';
+import { grantStatements } from './private/grant';
 import { ErrorCollector } from './private/validation';
 
 /**
@@ -287,10 +288,4 @@ export class BedrockInvocationLogging extends Construct {
     }
     return this.logGroup;
   }
-}
-
-function grantStatements(grantee: iam.IGrantable, statements: iam.PolicyStatement[]): iam.Grant {
-  return statements
-    .map((s) => iam.Grant.addToPrincipal({ grantee, actions: s.actions, resourceArns: s.resources, conditions: s.conditions }))
-    .reduce((a, b) => a.combine(b));
 }

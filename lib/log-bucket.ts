@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { createAccessLogsBucket, OBJECT_LOCK_IS_OWNERS_CHOICE } from './private/access-logs';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
 import { bedrockEncryptStatement, bedrockWriteStatement, DEFAULT_KEY_PREFIX } from './facts';
@@ -133,7 +134,10 @@ export class BedrockLogBucket extends Construct {
       this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
     } else {
       this.encryptionKey = props.encryptionKey ?? (props.createEncryptionKey ? this.createKey(removalPolicy) : undefined);
-      const accessLogs = props.serverAccessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
+      const accessLogs = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogs', removalPolicy, {
+        replication: 'Access logs of the log bucket stay in the account and Region; replication is the account owner\'s choice.',
+        events: NO_EVENT_CONSUMER,
+      });
       const bucket = new s3.Bucket(this, 'Resource', {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -183,31 +187,6 @@ export class BedrockLogBucket extends Construct {
     return `s3://${this.bucket.bucketName}/${this.keyPrefix}/`;
   }
 
-  private createAccessLogsBucket(removalPolicy: RemovalPolicy): s3.IBucket {
-    const bucket = new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      // S3 server access logging delivers only to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      lifecycleRules: [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
-      removalPolicy,
-    });
-    const kmsReason = 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3, not SSE-KMS.';
-    const loopReason = 'This is the server access log destination; logging it to itself would loop and logging it elsewhere only moves the problem.';
-    const replReason = 'Access logs of the log bucket stay in the account and Region; replication is the account owner\'s choice.';
-    acknowledgeNagRule(bucket, ['AwsSolutions'], 'S1', loopReason);
-    acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketLoggingEnabled', loopReason);
-    acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3DefaultEncryptionKMS', kmsReason);
-    acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketReplicationEnabled', replReason);
-    acknowledgeGuardRule(bucket, 's3_bucket_default_encryption_kms_check', kmsReason);
-    acknowledgeGuardRule(bucket, 's3_bucket_logging_enabled_check', loopReason);
-    acknowledgeGuardRule(bucket, 's3_event_notifications_enabled_check', NO_EVENT_CONSUMER);
-    acknowledgeGuardRule(bucket, 's3_bucket_object_lock_enabled_check', OBJECT_LOCK_IS_OWNERS_CHOICE);
-    return bucket;
-  }
-
   private createKey(removalPolicy: RemovalPolicy): kms.Key {
     const key = new kms.Key(this, 'Key', {
       description: 'Encrypts Amazon Bedrock model invocation logs',
@@ -230,8 +209,6 @@ export class BedrockLogBucket extends Construct {
 
 const NO_EVENT_CONSUMER = 'Nothing consumes object events: nOps reads the prefix on its own schedule with ListBucket and GetObject. '
   + 'A notification needs a target (SNS, SQS, Lambda or EventBridge) that would be one more resource in every account with no reader.';
-const OBJECT_LOCK_IS_OWNERS_CHOICE = 'Object Lock cannot be turned off once on and needs a retention mode and period, which is the account owner\'s '
-  + 'legal decision; versioning keeps overwritten and deleted log objects as noncurrent versions, and by default the bucket is retained when the stack is deleted.';
 
 
 /**

@@ -6,11 +6,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
+import { ANALYTICS_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
 import { BedrockInvocationLoggingMemberTemplate } from '../lib';
 import { machine, writeReadmeSection } from './readme-section';
 
 const ALL = { keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false' };
+const ANALYTICS = { ...ALL, analytics: 'true', analyticsRequestMetadataKeys: 'team,cost-center' };
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1,eu-west-1' };
 const RUNS = 5;
 
@@ -33,6 +34,17 @@ function inProcess(context: Record<string, string>, stackName: string): { ms: nu
     pretty: Buffer.byteLength(JSON.stringify(template, undefined, 1)),
     minified: Buffer.byteLength(JSON.stringify(template)),
   };
+}
+
+/** Bytes of the YAML `cdk synth STACK` prints: the template `cdk deploy` sends inline without a bootstrap bucket. */
+function cliYamlBytes(context: Record<string, string>, stackName: string): number {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-cli-'));
+  try {
+    const args = Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+    return Buffer.byteLength(execFileSync('npx', ['cdk', 'synth', stackName, ...args, '--output', out], { stdio: ['ignore', 'pipe', 'ignore'] }));
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 }
 
 function cliSynthMs(): number {
@@ -58,6 +70,8 @@ for (const [name, context, stack] of [
   ['default stack', {}, STACK_NAME],
   ['all-options stack', ALL, STACK_NAME],
   ['StackSet administrator stack (limit for `cdk deploy` without bootstrap: 51,200)', ROLLOUT, STACKSET_STACK_NAME],
+  ['all-options stack with `analytics=true` (exports added)', ANALYTICS, STACK_NAME],
+  ['analytics stack (`analytics=true`, all options, two `analyticsRequestMetadataKeys`)', ANALYTICS, ANALYTICS_STACK_NAME],
 ] as const) {
   const r = inProcess(context, stack);
   rows.push(`| ${name} | ${kb(r.pretty)} | ${kb(r.minified)} | ${r.ms.toFixed(0)} ms |`);
@@ -67,8 +81,15 @@ for (const [name, props] of [['StackSet member template (TemplateBody limit 51,2
   rows.push(`| ${name} | ${kb(Buffer.byteLength(t.toPrettyJson()))} | ${kb(Buffer.byteLength(t.toJson()))} | |`);
 }
 const cli = cliSynthMs();
+const yaml = [
+  ['all-options stack', ALL, STACK_NAME],
+  ['all-options stack with `analytics=true`', ANALYTICS, STACK_NAME],
+  ['analytics stack', ANALYTICS, ANALYTICS_STACK_NAME],
+] as const;
 const text = [
   ...rows,
+  '',
+  `YAML that \`cdk deploy\` sends inline (\`npx cdk synth STACK\`; limit 51,200): ${yaml.map(([name, context, stack]) => `${name} ${kb(cliYamlBytes(context, stack))}`).join(', ')}.`,
   '',
   `\`npx cdk synth -q\` (default stack, the four cdk-nag packs included, median of 3): ${(cli / 1000).toFixed(1)} s.`,
   `Measured by \`npm run bench:synth\` (${machine()}).`,

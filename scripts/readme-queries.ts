@@ -1,0 +1,37 @@
+/**
+ * Writes the README's list of named queries (section bench:queries) from lib/private/analytics-queries.ts,
+ * so that the README shows the exact SQL the template holds. test/analytics/readme.test.ts fails when
+ * the README is stale. Run: npm run readme:queries
+ */
+import { PRICE_COLUMNS } from '../lib/private/analytics-schema';
+import { queriesFor } from '../lib/private/analytics-queries';
+import { writeReadmeSection } from './readme-section';
+
+/** The README text: a table of the queries, then each query's SQL (the tag query shown for the key `team`). */
+export function queriesSection(): string {
+  const queries = queriesFor(['team']);
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '| named query | answers |',
+    '|---|---|',
+    ...queries.map((q) => `| \`${q.name.replace(/team$/, 'KEY')}\` | ${cell(q.description.replace(/"team"/g, 'KEY'))} |`),
+    '',
+    ...queries.map((q) => [
+      `<details><summary><code>${q.name}</code></summary>`,
+      '',
+      '```sql',
+      q.sql,
+      '```',
+      '',
+      '</details>',
+    ].join('\n')),
+    '',
+    'Columns of the price CSV, in this order, after a header line:',
+    '',
+    '| column | meaning |',
+    '|---|---|',
+    ...PRICE_COLUMNS.map((c) => `| \`${c.name}\` (${c.type}) | ${cell(c.description)} |`),
+  ].join('\n');
+}
+
+if (require.main === module) writeReadmeSection('queries', queriesSection());
