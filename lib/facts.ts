@@ -173,3 +173,46 @@ export const ORGANIZATIONAL_UNIT_ID_PATTERN = '^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32
 export function roleNameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
+
+// ---- Names other policies can match (organization scale) ---------------------------------------
+
+/**
+ * IAM path of every role the library creates. `aws:PrincipalArn` includes the path, so an SCP or a
+ * bucket policy can admit or exempt the library's roles with
+ * `arn:aws:iam::*:role/cdk-bedrock-invocation-logging/*`.
+ */
+export const IAM_PATH = '/cdk-bedrock-invocation-logging/';
+
+/** Fixed start of the names of the log buckets the app and the StackSet member template create. */
+export const LOG_BUCKET_NAME_PREFIX = 'bedrock-invocation-logs';
+
+/** Fixed start of the name of the organization's log archive bucket. */
+export const ARCHIVE_BUCKET_NAME_PREFIX = 'bedrock-invocation-logs-archive';
+
+/** S3 bucket names: at most 63 characters. */
+export const MAX_BUCKET_NAME_LENGTH = 63;
+
+/** Characters of the per-stack suffix of a bucket name (the first group of the stack id's UUID). */
+export const BUCKET_NAME_SUFFIX_LENGTH = 8;
+
+/** The longest Region name the bucket names are checked against (`us-isof-south-1`, 15 characters). */
+export const LONGEST_REGION_NAME = 'us-isof-south-1';
+
+/**
+ * `bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX`: the log bucket of one stack. The account and
+ * Region make every Region's bucket of an account match `bedrock-invocation-logs-ACCOUNT-*`; the
+ * suffix (from the stack id) keeps a retained bucket from blocking a redeploy.
+ */
+export function logBucketName(account: string, region: string, suffix: string): string {
+  return `${LOG_BUCKET_NAME_PREFIX}-${account}-${region}-${suffix}`;
+}
+
+/** `arn:PARTITION:s3:::bedrock-invocation-logs-ACCOUNT-*`: every Region's log bucket of one account. */
+export function accountLogBucketsArnPattern(partition: string, account: string): string {
+  return `arn:${partition}:s3:::${LOG_BUCKET_NAME_PREFIX}-${account}-*`;
+}
+
+/** `arn:PARTITION:iam::ACCOUNT:role/cdk-bedrock-invocation-logging/*`: the library's roles (any account with `*`). */
+export function libraryRoleArnPattern(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:role${IAM_PATH}*`;
+}
