@@ -160,8 +160,8 @@ export const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
 /** An IAM role ARN, path included. */
 export const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::\\d{12}:role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}$';
 
-/** A Region name: commercial, GovCloud, China and ISO (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`). */
-export const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-\\d{1,2}$';
+/** A Region name: commercial, GovCloud, China, ISO and European Sovereign Cloud (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`, `eusc-de-east-1`). */
+export const REGION_PATTERN = '^[a-z]{2,4}(-[a-z]+)+-\\d{1,2}$';
 
 /** An AWS account id. */
 export const ACCOUNT_ID_PATTERN = '^\\d{12}$';
