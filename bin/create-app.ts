@@ -1,13 +1,13 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { roleNameFromArn } from '../lib/facts';
+import { REGION_PATTERN, roleNameFromArn } from '../lib/facts';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics, StackSetCallAs } from '../lib';
 import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
-export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
+export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
   'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'analytics', 'analyticsRequestMetadataKeys'] as const;
 
 /** Context keys that only `rollout=stackset` reads. */
@@ -102,6 +102,10 @@ export function createApp(props: AppProps = {}): App {
   const cloudWatchLogs = parseBoolean('cloudWatchLogs', context.cloudWatchLogs, errors);
   const kms = parseBoolean('kms', context.kms, errors);
   const textDataDeliveryEnabled = parseBoolean('textDataDeliveryEnabled', context.textDataDeliveryEnabled, errors);
+  const nopsGrantRegion = valid(errors, () => parseList('nopsGrantRegion', context.nopsGrantRegion, REGION_PATTERN, 'us-east-1', errors))?.[0];
+  if (context.nopsGrantRegion !== undefined && typeof context.nopsGrantRegion === 'string' && context.nopsGrantRegion.includes(',')) {
+    errors.add(`context nopsGrantRegion=${JSON.stringify(context.nopsGrantRegion)} names several Regions: name the one whose stack grants the nOps role, for example -c nopsGrantRegion=us-east-1`);
+  }
   const rolloutErrorsBefore = errors.size;
   const rollout = parseString('rollout', context.rollout, errors);
   let targetOuIds: string[] | undefined;
@@ -150,6 +154,7 @@ export function createApp(props: AppProps = {}): App {
     createEncryptionKey: kms,
     textDataDeliveryEnabled,
     nopsRoleName,
+    nopsGrantRegion,
     // With the legacy destination on, nOps may read it too (subject to nOps's own Deny on logs:GetLogEvents).
     nopsLegacyCloudWatchLogsRead: cloudWatchLogs && nopsRoleName !== undefined,
   };
@@ -217,6 +222,7 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
     callAs,
     keyPrefix,
     nopsRoleName: stackProps.nopsRoleName,
+    nopsGrantRegion: stackProps.nopsGrantRegion,
     cloudWatchLogs,
     createEncryptionKey: kms,
     textDataDeliveryEnabled,
