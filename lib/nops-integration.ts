@@ -60,6 +60,8 @@ export class NopsIntegrationGrant extends Construct {
   public readonly role: iam.IRole;
   /** The policy attached to the role. */
   public readonly policy: iam.ManagedPolicy;
+  /** Whether the grant covers every Region's log bucket of the account (`accountWide`). */
+  public readonly accountWide: boolean;
 
   constructor(scope: Construct, id: string, props: NopsIntegrationGrantProps) {
     super(scope, id);
@@ -79,6 +81,7 @@ export class NopsIntegrationGrant extends Construct {
     }
     errors.throwIfAny();
 
+    this.accountWide = props.accountWide ?? false;
     this.role = props.role ?? iam.Role.fromRoleName(this, 'Role', props.roleName!);
     const statements = props.accountWide
       ? props.invocationLogging.accountWideReadStatements(props.legacyCloudWatchLogsRead ?? false)
