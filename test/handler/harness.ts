@@ -92,6 +92,8 @@ export function awsEnv(endpoint: string, extra: Record<string, string> = {}): Re
 export interface HandlerProcess {
   readonly stdin: NodeJS.WritableStream;
   readonly done: Promise<RunResult>;
+  /** Ends the process at once, as Lambda ends an invocation at its timeout. */
+  kill(): void;
 }
 
 /** Starts the invocation(s) of `events` in a child `node` process (several: a reused container). */
@@ -112,7 +114,7 @@ export function startHandler(dir: string, events: unknown, env: Record<string, s
       resolve({ exitCode, stdout, stderr, ms: Date.now() - t0, handlerMs: m ? Number(m[1]) : undefined });
     });
   });
-  return { stdin: child.stdin, done };
+  return { stdin: child.stdin, done, kill: () => child.kill('SIGKILL') };
 }
 
 /** Runs one invocation in a child `node` process. */

@@ -352,11 +352,13 @@ describe('a Create that CloudFormation cancels (Delete with a physical id it mad
     afterwards();
   });
 
-  test('Delete after the Create timed out half-way: the Delete waits out the Create, then restores', async () => {
-    // the Create's commit never returns; its timer answers and the invocation ends
-    fake.hold('PutParameter', 1);
-    const c = await invoke(cfnEvent('Create', fake.responseUrl), { env: { TIMEOUT_MARGIN_MS: '500' }, remainingMs: 8000 });
-    expect([c.status, c.id]).toEqual(['FAILED', STABLE_ID]);
+  test('Delete after the Create was stopped half-way (its Lambda timed out): the Delete waits out the Create, then restores', async () => {
+    // the Create's commit never returns, and Lambda ends the invocation
+    const hold = fake.hold('PutParameter', 1);
+    const create = startHandler(dir, cfnEvent('Create', fake.responseUrl), awsEnv(fake.url));
+    await hold.reached;
+    create.kill();
+    await create.done;
     expect(fake.config).toEqual(OURS);
     const d = await invoke(cancelDelete());
     expect([d.status, d.reason]).toEqual(['SUCCESS', 'Cancelled Create: Restored the logging configuration that was in place before this stack.']);
@@ -463,7 +465,8 @@ describe('the timer', () => {
     const hold = fake.hold(PUT);
     const create = cfnEvent('Create', fake.responseUrl);
     const update = cfnEvent('Update', fake.responseUrl);
-    const p = startHandler(dir, [create, update], awsEnv(fake.url, { TIMEOUT_MARGIN_MS: '500' }), 8000);
+    // the timer answers 14.5 s in: time enough to reach the Put on a loaded machine
+    const p = startHandler(dir, [create, update], awsEnv(fake.url, { TIMEOUT_MARGIN_MS: '500' }), 15_000);
     await hold.reached;
     await fake.until(() => fake.responses.some((r) => r.RequestId === create.RequestId), 'the timer\'s answer');
     // WHEN the Put goes through after the answer, and the next invocation runs
