@@ -305,10 +305,9 @@ exports.handler = async (event, context) => {
       const state = await readState(), prev = state?.previous, how = want.onDelete;
       let msg = 'Left the logging configuration alone: another stack has taken it over.';
       if (state ? state.owner == owner : !cancel) {
-        if (current && !same(current, want.cfg)) current = await settle((c) => same(c, want.cfg));
         if (how == 'RETAIN') msg = 'onDelete RETAIN: left the logging configuration in place.';
         else if (!current) msg = 'Nothing to delete: logging is not configured.';
-        else if (!same(current, want.cfg)) {
+        else if (!same(current, want.cfg) && !same(current = await settle((c) => same(c, want.cfg)), want.cfg)) {
           msg = state && same(current, prev) ? 'The previous configuration is back in place.' : 'Left the logging configuration alone: someone changed it after this stack set it.';
         } else {
           const to = how == 'RESTORE' && prev || null;

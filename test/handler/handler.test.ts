@@ -482,6 +482,26 @@ describe('answering CloudFormation', () => {
     expect(record()).toBeUndefined();
   });
 
+  test('in a reused container, a timed-out invocation whose stuck Put returns during the next invocation makes no call', async () => {
+    // GIVEN a Create stuck in its Put until after its timer has answered
+    account.config = THEIRS;
+    let release!: () => void;
+    fail('Put', () => new Promise((resolve) => { release = () => resolve({}); }));
+    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl), TIMEOUT_MARGIN_MS + 200), 'FAILED', exact(STABLE_ID), /^Timed out/);
+    cfn.responses.length = 0;
+    bedrockMock.resetHistory();
+    ssmMock.resetHistory();
+    // WHEN the next invocation runs and, meanwhile, the stuck Put returns
+    const next = invokeHandler(cfnEvent('Update', cfn.responseUrl));
+    release();
+    // THEN the calls are the Update's own: no read-back, rollback Put or record write of the Create's
+    only(await next, 'SUCCESS', exact(STABLE_ID), /^Updated/);
+    expect(bedrockMock.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      'GetModelInvocationLoggingConfigurationCommand', 'PutModelInvocationLoggingConfigurationCommand', 'GetModelInvocationLoggingConfigurationCommand',
+    ]);
+    expect(ssmMock.calls().map((c) => c.args[0].constructor.name)).toEqual(['GetParameterCommand']);
+  });
+
   test('a Create that times out during its Put answers with the stable id, so the rollback Delete cleans up', async () => {
     fail('Put', 'hang');
     only(await invokeHandler(cfnEvent('Create', cfn.responseUrl), TIMEOUT_MARGIN_MS + 200), 'FAILED', exact(STABLE_ID), 'Timed out before the Lambda function limit; see its CloudWatch logs.');

