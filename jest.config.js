@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/packages/verify/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.js'],
+  // Synthesis in a hook or test can take seconds on a loaded 2-core machine: no test may fail on the clock.
+  testTimeout: 120_000,
   transform: {
     // tsconfig.json sets isolatedModules: ts-jest transpiles each file alone; `tsc --noEmit` type-checks.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],

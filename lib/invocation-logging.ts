@@ -144,9 +144,9 @@ export interface BedrockInvocationLoggingProps {
   readonly skipUnsupportedRegions?: boolean;
 
   /**
-   * Runtime of the custom resource handler.
+   * Runtime of the custom resource handler: Node.js 22 or later (older ones are refused at synth).
    *
-   * @default lambda.Runtime.NODEJS_22_X
+   * @default lambda.Runtime.NODEJS_24_X
    */
   readonly handlerRuntime?: lambda.Runtime;
 }
@@ -240,7 +240,7 @@ export class BedrockInvocationLogging extends Construct {
       onDelete: props.onDelete,
       failIfAlreadyConfigured: props.failIfAlreadyConfigured,
       skipUnsupportedRegions: props.skipUnsupportedRegions,
-      runtime: props.handlerRuntime,
+      handlerRuntime: props.handlerRuntime,
       dependsOn,
     });
   }

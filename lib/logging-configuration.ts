@@ -1,19 +1,27 @@
-import * as fs from 'fs';
-import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { BEDROCK_SERVICE_PRINCIPAL, IAM_PATH } from './facts';
-import { HANDLER_SOURCE_PATH, STATE_PARAMETER_NAME } from './private/bedrock';
+import { inlineHandlerCode } from './handler/inline';
+import { STATE_PARAMETER_NAME } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS, HIPAA, NIST } from './private/nag';
 import { ErrorCollector } from './private/validation';
 
-// The handler owns the resource property names; reading them from it keeps both sides in step.
+// The handler owns the resource property and SSM parameter names; reading them from it keeps both sides in step.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const handlerModule: { PROPS: Record<string, string>; FLAGS: string[] } = require('./handler/index.js');
+const handlerModule: {
+  PROPS: Record<string, string>;
+  FLAGS: string[];
+  stateNames: (parameterName: string) => string[];
+  markerName: (parameterName: string, stackName: string) => string;
+} = require('./handler/index.js');
+
+/** The oldest Node.js major version the handler may run on (Lambda no longer creates nodejs20.x functions). */
+const OLDEST_NODE_MAJOR = 22;
 
 
 /**
@@ -91,11 +99,11 @@ export interface ModelInvocationLoggingConfigurationProps {
   readonly skipUnsupportedRegions?: boolean;
 
   /**
-   * Runtime of the custom resource handler.
+   * Runtime of the custom resource handler: Node.js 22 or later.
    *
-   * @default lambda.Runtime.NODEJS_22_X
+   * @default lambda.Runtime.NODEJS_24_X
    */
-  readonly runtime?: lambda.Runtime;
+  readonly handlerRuntime?: lambda.Runtime;
 
   /**
    * Resources the configuration must wait for: Bedrock validates the destinations when the
@@ -135,10 +143,10 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     if (flagValues.every((v) => v === false)) {
       errors.add(`${flags.join(', ')} are all false: nothing would be logged; turn at least one on`);
     }
-    const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+    const runtime = props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X;
     const nodeMajor = Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1] ?? 0);
-    if (runtime.family !== lambda.RuntimeFamily.NODEJS || nodeMajor < 18) {
-      errors.add(`runtime ${runtime.name} cannot run the handler, which needs Node.js 18 or later (global fetch, AWS SDK v3 in the runtime): use lambda.Runtime.NODEJS_22_X or NODEJS_24_X`);
+    if (runtime.family !== lambda.RuntimeFamily.NODEJS || nodeMajor < OLDEST_NODE_MAJOR) {
+      errors.add(`handlerRuntime ${runtime.name} is not supported: the handler needs Node.js ${OLDEST_NODE_MAJOR} or later (Lambda no longer creates nodejs20.x functions); use lambda.Runtime.NODEJS_24_X (the default) or NODEJS_22_X`);
     }
     if (!!props.logGroup !== !!props.serviceRole) {
       errors.add('logGroup and serviceRole go together: give both for a CloudWatch Logs destination, or neither');
@@ -177,7 +185,9 @@ export class ModelInvocationLoggingConfiguration extends Construct {
       new iam.PolicyStatement({
         sid: 'RememberPreviousConfiguration',
         actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: STATE_PARAMETER_NAME.slice(1) })],
+        // The record's parts, and this stack's marker (how a Delete that cancels its Create tells it).
+        resources: [...handlerModule.stateNames(STATE_PARAMETER_NAME), handlerModule.markerName(STATE_PARAMETER_NAME, Aws.STACK_NAME)]
+          .map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
       }),
     ];
     if (props.serviceRole) {
@@ -202,7 +212,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
       description: 'Manages Bedrock model invocation logging for this account and Region (inline, no assets)',
       runtime,
       handler: 'index.handler',
-      code: lambda.Code.fromInline(fs.readFileSync(HANDLER_SOURCE_PATH, 'utf8')),
+      code: lambda.Code.fromInline(inlineHandlerCode()),
       role,
       logGroup,
       timeout: Duration.minutes(4),
@@ -211,7 +221,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     });
     this.handler.node.addDependency(policy);
     const vpcReason = 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.';
-    acknowledgeNagRule(this.handler, ['AwsSolutions'], 'L1', 'Node.js 22 is the pinned default so that a template rolled out to many accounts does not change runtime under its users; the handler also runs on Node.js 24 (runtime prop).');
+    acknowledgeNagRule(this.handler, ['AwsSolutions'], 'L1', 'The runtime is pinned (Node.js 24 by default, handlerRuntime to choose) so that a template rolled out to many accounts does not change runtime under its users.');
     acknowledgeNagRule(this.handler, [HIPAA, NIST], 'LambdaConcurrency', 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.');
     acknowledgeNagRule(this.handler, [HIPAA, NIST], 'LambdaDLQ', 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.');
     acknowledgeNagRule(this.handler, COMPLIANCE_PACKS, 'LambdaInsideVPC', vpcReason);

@@ -52,8 +52,8 @@ export interface BedrockInvocationLoggingMemberTemplateProps {
    */
   readonly logGroupRetention?: logs.RetentionDays;
   /**
-   * Runtime of the custom resource handler.
-   * @default lambda.Runtime.NODEJS_22_X
+   * Runtime of the custom resource handler: Node.js 22 or later (older ones are refused at synth).
+   * @default lambda.Runtime.NODEJS_24_X
    */
   readonly handlerRuntime?: lambda.Runtime;
 }

@@ -181,14 +181,15 @@ describe('stack, runtime and removal policy', () => {
   });
 
   test.each([
-    [lambda.Runtime.NODEJS_16_X, /runtime nodejs16.x cannot run the handler, which needs Node.js 18 or later/],
-    [lambda.Runtime.PYTHON_3_13, /runtime python3.13 cannot run the handler/],
-  ])('handler runtime %s is refused', (runtime, message) => {
+    [lambda.Runtime.NODEJS_16_X, /handlerRuntime nodejs16.x is not supported: the handler needs Node.js 22 or later .*use lambda.Runtime.NODEJS_24_X \(the default\)/],
+    [lambda.Runtime.NODEJS_20_X, /handlerRuntime nodejs20.x is not supported: the handler needs Node.js 22 or later/],
+    [lambda.Runtime.PYTHON_3_13, /handlerRuntime python3.13 is not supported/],
+  ])('handler runtime %s is refused, naming handlerRuntime', (runtime, message) => {
     expect(logging({ handlerRuntime: runtime })).toThrow(message);
   });
 
-  test('Node.js 24 is accepted for the handler', () => {
-    expect(logging({ handlerRuntime: lambda.Runtime.NODEJS_24_X })).not.toThrow();
+  test.each([lambda.Runtime.NODEJS_22_X, lambda.Runtime.NODEJS_24_X])('handler runtime %s is accepted', (runtime) => {
+    expect(logging({ handlerRuntime: runtime })).not.toThrow();
   });
 
   test('removalPolicy SNAPSHOT is refused: buckets, keys and log groups cannot snapshot', () => {

@@ -107,17 +107,21 @@ describe('default stack', () => {
       {
         Sid: 'RememberPreviousConfiguration', Effect: 'Allow',
         Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-        Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':ssm:', REGION, ':', ACCOUNT, `:parameter${STATE_PARAMETER_NAME}`]] },
+        // the record's four Standard-tier parts, and the marker a cancelling Delete leaves for this stack's Create
+        Resource: [
+          ...['', '-2', '-3', '-4'].map((part) => ({ 'Fn::Join': ['', ['arn:', PARTITION, ':ssm:', REGION, ':', ACCOUNT, `:parameter${STATE_PARAMETER_NAME}${part}`]] })),
+          { 'Fn::Join': ['', ['arn:', PARTITION, ':ssm:', REGION, ':', ACCOUNT, ':parameter/cdk-bedrock-invocation-logging/create/', { Ref: 'AWS::StackName' }]] },
+        ],
       },
     ]);
     expect(JSON.stringify(statements)).not.toContain('iam:PassRole');
   });
 
-  test('the handler is the library file inlined verbatim, Node.js 22, no retries, with a custom resource service timeout', () => {
+  test('the handler is the library file inlined without comments, Node.js 24, no retries, with a custom resource service timeout', () => {
     const [, fn] = onlyResource(template, 'AWS::Lambda::Function');
     expect(fn.Properties.Code).toEqual({ ZipFile: HANDLER_SOURCE });
     expect(fn.Properties.Handler).toBe('index.handler');
-    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
     expect(fn.Properties.Timeout).toBe(240);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, Qualifier: '$LATEST' });
     const [, cr] = onlyResource(template, 'Custom::BedrockModelInvocationLogging');

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
 import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps } from '../lib';
-import { HANDLER_SOURCE_PATH } from '../lib/private/bedrock';
+import { inlineHandlerCode } from '../lib/handler/inline';
 
 /** The options a security reviewer reads most: KMS, CloudWatch, nOps grant with legacy read, text off, nested prefix. */
 export const ALL_OPTIONS: BedrockInvocationLoggingStackProps = {
@@ -24,8 +23,8 @@ export function synthStack(props: BedrockInvocationLoggingStackProps = {}): { st
   return { stack, template: Template.fromStack(stack) };
 }
 
-/** The handler source exactly as it is inlined. */
-export const HANDLER_SOURCE = fs.readFileSync(HANDLER_SOURCE_PATH, 'utf8');
+/** The handler exactly as it is inlined (lib/handler/index.js without comments and spare blanks). */
+export const HANDLER_SOURCE = inlineHandlerCode();
 
 /** Resources of one type, as [logicalId, resource] pairs. */
 export function resourcesOfType(template: Template, type: string): Array<[string, any]> {

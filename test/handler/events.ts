@@ -8,6 +8,10 @@ export const STABLE_ID = `bedrock-invocation-logging-${ACCOUNT}-${REGION}`;
 /** The owner the handler writes to its SSM record. */
 export const OWNER = `${STACK_ID}/${LOGICAL_ID}`;
 export const PARAM = '/cdk-bedrock-invocation-logging/previous-configuration';
+/** Where this stack's Create and a Delete that cancels it meet (the handler's markerName for stack S). */
+export const MARKER = '/cdk-bedrock-invocation-logging/create/S';
+/** A physical id CloudFormation makes up when it cancels a Create that has not answered. */
+export const MADE_UP_ID = 'S-InvocationLoggingConfiguration-1A2B3C4D5E6F';
 
 /** Resource properties as CloudFormation passes them (booleans arrive as strings). */
 export const PROPS: Record<string, string> = {

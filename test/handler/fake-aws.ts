@@ -22,8 +22,18 @@ export type Op = 'PutModelInvocationLoggingConfiguration' | 'GetModelInvocationL
  * - `access-denied`: 403 AccessDeniedException
  * - `reset`: the socket is destroyed without an answer (ECONNRESET)
  * - `hang`: no answer at all until the fake stops
+ * - `ok`: served normally (to fault a later call of the same operation)
+ * - `applied-then-server-error`, `applied-then-reset`: the request takes effect, then the answer is a 500 or
+ *   a reset (what a timeout or a dropped connection after the service acted looks like to the caller)
  */
-export type Fault = 'propagation' | 'invalid' | 'throttle' | 'server-error' | 'access-denied' | 'reset' | 'hang';
+export type Fault = 'propagation' | 'invalid' | 'throttle' | 'server-error' | 'access-denied' | 'reset' | 'hang'
+| 'applied-then-server-error' | 'applied-then-reset' | 'ok';
+
+/** SSM's Standard tier limit on a parameter value (characters). */
+export const SSM_STANDARD_VALUE_LIMIT = 4096;
+
+/** A call held by `hold()`: `reached` resolves when it arrives; `release()` lets the fake serve it. */
+export interface Hold { readonly reached: Promise<Call>; release(): void }
 
 /** One call as the fake saw it. */
 export interface Call { readonly op: Op; readonly body: any; readonly signed: boolean }
@@ -58,7 +68,13 @@ export class FakeAws {
   public dropOnPut: string[] = [];
   /** Status the ResponseURL answers with (to test the handler's retry of its own response). */
   public responseStatuses: number[] = [];
+  /** After each Put or Delete of the configuration, this many Gets still return the one before (eventual consistency). */
+  public lagReads = 0;
+  /** How Get presents the configuration (to test normalisation: a trailing '/', absent false flags). */
+  public readView: (config: any) => any = (c) => c;
   private readonly faults = new Map<Op, Fault[]>();
+  private readonly holds = new Map<Op, Array<{ skip: number; reached: (c: Call) => void; released: Promise<void> }>>();
+  private stale: { config: any; reads: number } | undefined;
   private readonly server = http.createServer((req, res) => this.serve(req, res));
   private readonly sockets = new Set<Socket>();
   private readonly waiters: Array<() => void> = [];
@@ -70,6 +86,35 @@ export class FakeAws {
   public fail(op: Op, ...faults: Fault[]): this {
     this.faults.set(op, [...(this.faults.get(op) ?? []), ...faults]);
     return this;
+  }
+
+  /** The next `reads` Gets return `config` (a read that lags writes). */
+  public serveStale(config: any, reads: number): void {
+    this.stale = { config, reads };
+  }
+
+  /** Forgets the faults not yet met. */
+  public clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** The next call of `op` after `after` others waits until released (to interleave invocations at an exact point). */
+  public hold(op: Op, after = 0): Hold {
+    let reached!: (c: Call) => void;
+    let release!: () => void;
+    const reachedP = new Promise<Call>((resolve) => { reached = resolve; });
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    this.holds.set(op, [...(this.holds.get(op) ?? []), { skip: after, reached, released }]);
+    return { reached: reachedP, release };
+  }
+
+  /** Resolves when `predicate` holds, checking after every call and response (or rejects after `ms`). */
+  public async until(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!predicate()) {
+      if (Date.now() > end) throw new Error(`fake AWS: timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 50); });
+    }
   }
 
   /** A pre-signed-looking URL for CloudFormation's answer. */
@@ -119,20 +164,42 @@ export class FakeAws {
       }
       if (!op) return this.reply(res, 404, { message: `fake AWS does not serve ${req.method} ${req.url} ${target}` }, 'UnknownOperationException');
       const body = raw ? JSON.parse(raw) : {};
-      this.calls.push({ op, body, signed: /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? '')) });
-      const fault = this.faults.get(op)?.shift();
-      if (fault) return this.fault(fault, op, body, req, res);
-      return op.endsWith('Parameter') ? this.ssm(op, body, res) : this.bedrock(op, body, res);
+      const call: Call = { op: op!, body, signed: /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? '')) };
+      this.calls.push(call);
+      this.waiters.splice(0).forEach((w) => w());
+      const holds = this.holds.get(op) ?? [];
+      const hold = holds[0]?.skip === 0 ? holds.shift() : undefined;
+      if (holds[0] && !hold) holds[0].skip--;
+      if (hold) {
+        hold.reached(call);
+        return void hold.released.then(() => this.handle(op!, body, req, res));
+      }
+      return this.handle(op, body, req, res);
     });
   }
 
+  private handle(op: Op, body: any, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const fault = this.faults.get(op)?.shift();
+    if (fault && fault !== 'ok') return this.fault(fault, op, body, req, res);
+    return op.endsWith('Parameter') ? this.ssm(op, body, res) : this.bedrock(op, body, res);
+  }
+
   private bedrock(op: Op, body: any, res: http.ServerResponse): void {
-    if (op === 'GetModelInvocationLoggingConfiguration') return this.reply(res, 200, this.config ? { loggingConfig: this.config } : {});
-    if (op === 'DeleteModelInvocationLoggingConfiguration') { this.config = undefined; return this.reply(res, 200, {}); }
-    const cfg = { ...body.loggingConfig };
-    if (!cfg.s3Config && !cfg.cloudWatchConfig) return this.reply(res, 400, { message: 'At least one destination is required' }, 'ValidationException');
-    for (const f of this.dropOnPut) delete cfg[f];
-    this.config = cfg;
+    if (op === 'GetModelInvocationLoggingConfiguration') {
+      let config = this.config;
+      if (this.stale && this.stale.reads-- > 0) config = this.stale.config;
+      return this.reply(res, 200, config ? { loggingConfig: this.readView(config) } : {});
+    }
+    const before = this.config;
+    if (op === 'DeleteModelInvocationLoggingConfiguration') {
+      this.config = undefined;
+    } else {
+      const cfg = { ...body.loggingConfig };
+      if (!cfg.s3Config && !cfg.cloudWatchConfig) return this.reply(res, 400, { message: 'At least one destination is required' }, 'ValidationException');
+      for (const f of this.dropOnPut) delete cfg[f];
+      this.config = cfg;
+    }
+    this.stale = this.lagReads ? { config: before, reads: this.lagReads } : undefined;
     return this.reply(res, 200, {});
   }
 
@@ -149,6 +216,9 @@ export class FakeAws {
     }
     if (this.parameters.has(name) && !body.Overwrite) {
       return this.reply(res, 400, { __type: 'ParameterAlreadyExists', message: 'The parameter already exists.' }, undefined, 'json11');
+    }
+    if (String(body.Value).length > SSM_STANDARD_VALUE_LIMIT && (body.Tier ?? 'Standard') === 'Standard') {
+      return this.reply(res, 400, { __type: 'ValidationException', message: `Standard tier parameters support a maximum parameter value of ${SSM_STANDARD_VALUE_LIMIT} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.` }, undefined, 'json11');
     }
     this.parameters.set(name, body.Value);
     return this.reply(res, 200, { Version: 1, Tier: 'Standard' }, undefined, 'json11');
@@ -168,6 +238,13 @@ export class FakeAws {
       case 'access-denied': return err(403, 'AccessDeniedException', `User: arn:aws:sts::123456789012:assumed-role/HandlerRole/fn is not authorized to perform: ${ssm ? 'ssm' : 'bedrock'}:${op} because no identity-based policy allows the ${ssm ? 'ssm' : 'bedrock'}:${op} action`);
       case 'reset': req.socket.destroy(); return;
       case 'hang': return; // answered never; stop() destroys the socket
+      case 'applied-then-server-error':
+      case 'applied-then-reset': {
+        const sink = new http.ServerResponse(req); // the real answer is thrown away
+        if (ssm) this.ssm(op, body, sink); else this.bedrock(op, body, sink);
+        if (fault === 'applied-then-reset') { req.socket.destroy(); return; }
+        return err(500, ssm ? 'InternalServerError' : 'InternalServerException', 'Internal failure');
+      }
     }
   }
 
@@ -185,5 +262,6 @@ export class FakeAws {
     };
     if (errorType) headers['x-amzn-errortype'] = errorType;
     res.writeHead(status, headers).end(JSON.stringify(body));
+    this.waiters.splice(0).forEach((w) => w());
   }
 }

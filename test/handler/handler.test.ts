@@ -9,18 +9,25 @@ import {
   GetModelInvocationLoggingConfigurationCommand, InternalServerException, PutModelInvocationLoggingConfigurationCommand,
   ThrottlingException, ValidationException,
 } from '@aws-sdk/client-bedrock';
-import { DeleteParameterCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DeleteParameterCommand, GetParameterCommand, ParameterAlreadyExists, ParameterNotFound, PutParameterCommand, SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cfnEvent, OURS, OWNER, PARAM, PROPS, STABLE_ID, THEIRS } from './events';
 import { CfnResponse, FakeAws } from './fake-aws';
 
-// The handler reads its knobs when it is loaded: short retries, so exhausting them takes ~0.3 s.
-process.env.RETRY_BASE_MS = '2';
-process.env.RETRY_BUDGET_MS = '300';
 const TIMEOUT_MARGIN_MS = 5000; // the handler's default
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handler } = require('../../lib/handler/index.js') as { handler: (event: any, context: any) => Promise<void> };
-// The handler creates its clients lazily and keeps them; mockClient(Class) stubs the prototype, so they are mocked too.
+const handlerModule = require('../../lib/handler/index.js') as {
+  handler: (event: any, context: any) => Promise<void>;
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> };
+};
+const { handler } = handlerModule;
+// A virtual clock: the handler's sleeps (retry backoff, read-after-write polls) pass at once.
+let virtualNow = Date.now();
+handlerModule.clock.now = () => virtualNow;
+handlerModule.clock.sleep = async (ms) => { virtualNow += ms; };
+// The handler creates its clients per invocation; mockClient(Class) stubs the prototype, so they are mocked too.
 const bedrockMock = mockClient(BedrockClient);
 const ssmMock = mockClient(SSMClient);
 const SDK_VERSION: string = require('@aws-sdk/client-bedrock/package.json').version;
@@ -79,7 +86,11 @@ beforeEach(() => {
     if (!account.params.has(i.Name)) throw notFound();
     return { Parameter: { Name: i.Name, Value: account.params.get(i.Name) } };
   }));
-  ssmMock.on(PutParameterCommand).callsFake((i) => withFaults('PutParameter', i, () => { account.params.set(i.Name, i.Value); return { Version: 1 }; }));
+  ssmMock.on(PutParameterCommand).callsFake((i) => withFaults('PutParameter', i, () => {
+    if (!i.Overwrite && account.params.has(i.Name)) throw new ParameterAlreadyExists({ message: 'The parameter already exists.', ...meta(400) });
+    account.params.set(i.Name, i.Value);
+    return { Version: 1 };
+  }));
   ssmMock.on(DeleteParameterCommand).callsFake((i) => withFaults('DeleteParameter', i, () => {
     if (!account.params.delete(i.Name)) throw notFound();
     return {};
@@ -100,7 +111,8 @@ function only(responses: CfnResponse[], status: 'SUCCESS' | 'FAILED', physicalId
   expect({ Status: r.Status, PhysicalResourceId: r.PhysicalResourceId, Reason: r.Reason }).toEqual({
     Status: status, PhysicalResourceId: expect.stringMatching(physicalId), Reason: typeof reason === 'string' ? reason : expect.stringMatching(reason),
   });
-  expect(r.Data?.Message).toEqual(r.Reason);
+  // Message (for the stack output) only on success, where the Reason is short
+  expect(r.Data?.Message).toEqual(status === 'SUCCESS' ? r.Reason : undefined);
   expect(r.bytes).toBeLessThanOrEqual(4096);
   return r;
 }
@@ -109,6 +121,8 @@ const exact = (s: string) => new RegExp(`^${s}$`);
 const calls = (cmd: any) => bedrockMock.commandCalls(cmd).length;
 const puts = () => calls(PutModelInvocationLoggingConfigurationCommand);
 const deletes = () => calls(DeleteModelInvocationLoggingConfigurationCommand);
+/** Faults enough to outlast any retry window. */
+const always = (f: () => Error): Error[] => Array.from({ length: 1000 }, f);
 
 describe('Create', () => {
   test('on an empty account it configures logging, records "nothing before" and answers with the stable id', async () => {
@@ -204,7 +218,7 @@ describe('Update', () => {
 
   test('a failed Update answers with the unchanged physical id (no replacement, no cleanup Delete)', async () => {
     account.config = OURS;
-    fail('Put', accessDenied('bedrock:PutModelInvocationLoggingConfiguration'));
+    fail('Put', ...always(() => accessDenied('bedrock:PutModelInvocationLoggingConfiguration')));
     only(await invokeHandler(cfnEvent('Update', cfn.responseUrl, { ...PROPS, TextDataDeliveryEnabled: 'false' })), 'FAILED', exact(STABLE_ID), /^AccessDeniedException: .*was denied bedrock:PutModelInvocationLoggingConfiguration/);
   });
 });
@@ -284,33 +298,41 @@ describe('Delete', () => {
     expect(record()).toBeUndefined();
   });
 
-  test('a restore that Bedrock keeps refusing leaves our configuration and still succeeds (best effort)', async () => {
+  test('a restore that Bedrock keeps refusing fails with what to fix and keeps the record for the next Delete', async () => {
     account.config = OURS;
     setRecord({ owner: OWNER, previous: THEIRS });
-    fail('Put', ...Array.from({ length: 1000 }, propagationError));
-    only(await invokeHandler(cfnEvent('Delete', cfn.responseUrl)), 'SUCCESS', exact(STABLE_ID), /^Could not restore the previous configuration \(ValidationException: Failed to validate permissions.*after \d+ attempts/);
+    fail('Put', ...always(propagationError));
+    only(await invokeHandler(cfnEvent('Delete', cfn.responseUrl)), 'FAILED', exact(STABLE_ID), /^Could not restore the previous configuration: ValidationException: Failed to validate permissions.*after \d+ attempts\)\. Check that the bucket policy.*Fix that and delete again: the record in \/cdk-bedrock-invocation-logging\/previous-configuration is kept for it\.$/);
     expect(account.config).toEqual(OURS);
+    expect(record()).toEqual({ owner: OWNER, previous: THEIRS });
   });
 
   test('AccessDenied on Delete fails with the unchanged physical id and names the action', async () => {
     account.config = OURS;
     setRecord({ owner: OWNER, previous: null });
-    fail('Delete', accessDenied('bedrock:DeleteModelInvocationLoggingConfiguration'));
+    fail('Delete', ...always(() => accessDenied('bedrock:DeleteModelInvocationLoggingConfiguration')));
     only(await invokeHandler(cfnEvent('Delete', cfn.responseUrl)), 'FAILED', exact(STABLE_ID), /was denied bedrock:DeleteModelInvocationLoggingConfiguration/);
+    expect(record()).toEqual({ owner: OWNER, previous: null });
   });
 });
 
 describe('errors and retries', () => {
-  test('AccessDenied on Put fails at once, names the action, and rolls back the record', async () => {
-    fail('Put', accessDenied('bedrock:PutModelInvocationLoggingConfiguration'));
-    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'FAILED', CREATE_FAILED, /^AccessDeniedException: .*The custom resource role was denied bedrock:PutModelInvocationLoggingConfiguration/);
-    expect(puts()).toBe(1);
+  test('AccessDenied is retried for a short window (the handler\'s own policy may be new), then fails naming the action and rolls back the record', async () => {
+    fail('Put', ...always(() => accessDenied('bedrock:PutModelInvocationLoggingConfiguration')));
+    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'FAILED', CREATE_FAILED, /^AccessDeniedException: .*\(after \d+ attempts\)\. The custom resource role was denied bedrock:PutModelInvocationLoggingConfiguration/);
+    expect(puts()).toBeGreaterThanOrEqual(3);
     expect(record()).toBeUndefined();
     expect(account.config).toBeUndefined();
   });
 
+  test('AccessDenied once, while the policy propagates, is retried and the Create succeeds', async () => {
+    fail('Put', accessDenied('bedrock:PutModelInvocationLoggingConfiguration'));
+    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'SUCCESS', exact(STABLE_ID), 'Configured model invocation logging.');
+    expect(puts()).toBe(2);
+  });
+
   test('AccessDenied on the SSM record names ssm:GetParameter', async () => {
-    fail('GetParameter', accessDenied('ssm:GetParameter'));
+    fail('GetParameter', ...always(() => accessDenied('ssm:GetParameter')));
     only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'FAILED', CREATE_FAILED, /was denied ssm:GetParameter/);
     expect(puts()).toBe(0);
   });
@@ -332,7 +354,7 @@ describe('errors and retries', () => {
 
   test('when retries run out it fails with the service message, the attempt count and what to check', async () => {
     account.config = THEIRS;
-    fail('Put', ...Array.from({ length: 1000 }, propagationError));
+    fail('Put', ...always(propagationError));
     const r = only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'FAILED', CREATE_FAILED, /^ValidationException: Failed to validate permissions for bucket log-bucket and prefix bedrock \(after \d+ attempts\)\. Check that the bucket policy/);
     expect(r.Reason).toMatch(/KMS key policy/);
     expect(puts()).toBeGreaterThan(2);
@@ -383,7 +405,7 @@ describe('errors and retries', () => {
   test('a huge error message is cut so the response stays within 4096 bytes', async () => {
     fail('Put', new ValidationException({ message: '"quoted" \n'.repeat(2000), ...meta(400) }));
     const r = only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'FAILED', CREATE_FAILED, /^ValidationException: "quoted" \n/);
-    expect(r.Reason.length).toBeGreaterThan(100);
+    expect(r.Reason.length).toBeGreaterThan(2000); // cut where the 4,096 bytes end, not before
   });
 });
 
@@ -458,6 +480,26 @@ describe('answering CloudFormation', () => {
     expect(puts()).toBe(0);
     expect(cfn.responses).toHaveLength(1);
     expect(record()).toBeUndefined();
+  });
+
+  test('in a reused container, a timed-out invocation whose stuck Put returns during the next invocation makes no call', async () => {
+    // GIVEN a Create stuck in its Put until after its timer has answered
+    account.config = THEIRS;
+    let release!: () => void;
+    fail('Put', () => new Promise((resolve) => { release = () => resolve({}); }));
+    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl), TIMEOUT_MARGIN_MS + 200), 'FAILED', exact(STABLE_ID), /^Timed out/);
+    cfn.responses.length = 0;
+    bedrockMock.resetHistory();
+    ssmMock.resetHistory();
+    // WHEN the next invocation runs and, meanwhile, the stuck Put returns
+    const next = invokeHandler(cfnEvent('Update', cfn.responseUrl));
+    release();
+    // THEN the calls are the Update's own: no read-back, rollback Put or record write of the Create's
+    only(await next, 'SUCCESS', exact(STABLE_ID), /^Updated/);
+    expect(bedrockMock.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      'GetModelInvocationLoggingConfigurationCommand', 'PutModelInvocationLoggingConfigurationCommand', 'GetModelInvocationLoggingConfigurationCommand',
+    ]);
+    expect(ssmMock.calls().map((c) => c.args[0].constructor.name)).toEqual(['GetParameterCommand']);
   });
 
   test('a Create that times out during its Put answers with the stable id, so the rollback Delete cleans up', async () => {
