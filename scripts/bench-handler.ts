@@ -11,6 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { machine, writeReadmeSection } from './readme-section';
 import { BedrockInvocationLoggingMemberTemplate } from '../lib';
 import { inlineHandlerCode } from '../lib/handler/inline';
 import { cfnEvent, PROPS } from '../test/handler/events';
@@ -30,6 +31,8 @@ const table = (rows: Array<Array<string | number>>) => {
 };
 
 async function main(): Promise<void> {
+  const lines: string[] = [];
+  const print = (text: string) => { console.log(text); lines.push(text); };
   const file = fs.readFileSync(path.join(REPO_ROOT, 'lib', 'handler', 'index.js'), 'utf8');
   const { template, code } = synthesizedHandler();
   if (code !== inlineHandlerCode()) throw new Error('the template does not carry lib/handler/index.js as inline.ts squeezes it');
@@ -37,8 +40,8 @@ async function main(): Promise<void> {
   const minified = JSON.stringify(template);
   const member = Buffer.byteLength(new BedrockInvocationLoggingMemberTemplate().toJson());
   const pct = (n: number) => `${((100 * n) / STACKSETS_TEMPLATE_BODY_LIMIT).toFixed(1)}% of ${STACKSETS_TEMPLATE_BODY_LIMIT.toLocaleString('en')}`;
-  console.log('Sizes (bytes)\n');
-  console.log(table([
+  print('Sizes (bytes)\n');
+  print(table([
     ['what', 'bytes', 'note'],
     ['handler source lib/handler/index.js', Buffer.byteLength(file), `${file.split('\n').length} lines, with comments`],
     ['handler as inlined (ZipFile text)', Buffer.byteLength(code), `${code.split('\n').length - 1} lines, comments and spare blanks removed`],
@@ -91,14 +94,15 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log(`\nAgainst the local fake (127.0.0.1), real @aws-sdk/client-bedrock ${require('@aws-sdk/client-bedrock/package.json').version}, `
+  print(`\nAgainst the local fake (127.0.0.1), real @aws-sdk/client-bedrock ${require('@aws-sdk/client-bedrock/package.json').version}, `
     + `node ${process.version}, median of ${runs} runs; each invocation is a fresh process (cold start)\n`);
-  console.log(table([
+  print(table([
     ['request', 'API calls', 'handler ms', 'process ms'],
     ...(Object.keys(results) as Op[]).map((op) => [op, results[op].calls, median(results[op].handlerMs), median(results[op].processMs)]),
   ]));
-  console.log('\nhandler ms: from the handler call to its promise settling (SDK load and the ResponseURL PUT included);'
+  print('\nhandler ms: from the handler call to its promise settling (SDK load and the ResponseURL PUT included);'
     + '\nprocess ms: the whole child process (node start-up included). Create on an empty account, Update of one flag, Delete with RESTORE and nothing before.');
+  writeReadmeSection('handler', ['```', ...lines.join('\n').split('\n'), '```', '', `Measured by \`npm run bench:handler\` (${machine()}).`].join('\n'));
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
