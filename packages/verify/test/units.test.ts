@@ -9,13 +9,13 @@ describe('parseVerifyArgs', () => {
   test('regions by comma or repeated, role ARN to name, prefix normalised', () => {
     expect(parseVerifyArgs(['verify', '--regions', 'us-east-1, eu-west-1', '--regions=ap-south-1', '--nops-role-name', 'arn:aws:iam::111122223333:role/nops/Nops-Integration-x', '--key-prefix', 'bedrock/', '--json'])).toEqual({
       kind: 'verify',
-      json: true,
+      format: 'json',
       options: { regions: ['us-east-1', 'eu-west-1', 'ap-south-1'], nopsRoleName: 'Nops-Integration-x', keyPrefix: 'bedrock' },
     });
     expect(parseVerifyArgs(['verify', '--regions', 'us-east-1', '--profile', 'audit', '--allow-unavailable-regions'])).toEqual({
-      kind: 'verify', json: false, options: { regions: ['us-east-1'], profile: 'audit', allowUnavailableRegions: true },
+      kind: 'verify', format: 'table', options: { regions: ['us-east-1'], profile: 'audit', allowUnavailableRegions: true },
     });
-    expect(parseVerifyArgs(['--regions', 'us-east-1'])).toEqual({ kind: 'verify', json: false, options: { regions: ['us-east-1'] } });
+    expect(parseVerifyArgs(['--regions', 'us-east-1'])).toEqual({ kind: 'verify', format: 'table', options: { regions: ['us-east-1'] } });
     expect(parseVerifyArgs(['-h'])).toEqual({ kind: 'help' });
     expect(parseVerifyArgs(['verify', '--help'])).toEqual({ kind: 'help' });
   });
