@@ -55,9 +55,8 @@ export function unreachableAccount(e: unknown, where: { roleArn: string; account
     const role = where.roleArn.slice(where.roleArn.indexOf(':role/') + 6);
     return {
       error,
-      fix: `create role ${role} in account ${where.account} with a trust policy that admits the role behind ${where.callerArn}`
-        + ` (README: "Verifying an organization"), and allow that role sts:AssumeRole on ${where.roleArn}`
-        + (where.externalId === undefined ? '; if its trust policy requires an external id, pass --external-id' : '; check the --external-id'),
+      fix: `create role ${role} in account ${where.account}, trusting the role behind ${where.callerArn} (README: "Verifying an organization"),`
+        + ` and allow that role sts:AssumeRole on it${where.externalId === undefined ? '; if the trust policy requires an external id, pass --external-id' : '; check --external-id'}`,
     };
   }
   return { error, fix: 'rerun; if it persists, check the account in the console' };

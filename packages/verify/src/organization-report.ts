@@ -67,27 +67,41 @@ function clip(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 3)}...` : text;
 }
 
-/** The summary table: one line per account and Region (one per account that could not be read), worst status, S3 Data Prefix, first problem. */
+/** What the table's last column says: the S3 Data Prefix where nothing failed (and the first warning), else the first failure. */
+function lastColumn(row: SummaryRow): string {
+  if (row.status === 'FAIL' || !row.s3DataPrefix) {
+    return row.problem;
+  }
+  return row.status === 'WARN' ? `${row.s3DataPrefix}  (WARN ${row.problem.slice(0, row.problem.indexOf(':'))})` : row.s3DataPrefix;
+}
+
+/**
+ * The summary table: one line per account and Region (one per account that could not be read),
+ * its worst status, and the S3 Data Prefix to paste into nOps, or the first failure.
+ */
 export function formatOrganizationTable(report: OrganizationReport, options: { color?: boolean } = {}): string {
   const paint = (status: CheckStatus, text: string): string => (options.color ? `${COLORS[status][0]}${text}${COLORS[status][1]}` : text);
-  const entries: Array<{ cells: string[]; status?: CheckStatus; fix?: string }> = [];
+  const named = report.accounts.some((a) => a.name);
+  const entries: Array<{ cells: string[]; status: CheckStatus; fix?: string }> = [];
   for (const account of report.accounts) {
     if (account.access === 'unreachable' || account.access === 'not-active') {
       // The same reason for every Region: one line, and the fix under it.
       entries.push({
-        cells: [account.account, account.name ?? '', `all ${account.requestedRegions.length}`, account.status, '', account.error ?? ''],
+        cells: [account.account, account.name ?? '', `all ${account.requestedRegions.length}`, account.status, account.error ?? ''],
         status: account.status,
         ...(account.fix ? { fix: account.fix } : {}),
       });
     } else {
-      accountRows(account).forEach((r) => entries.push({ cells: [r.account, r.name, r.region, r.status, r.s3DataPrefix, r.problem], status: r.status }));
+      accountRows(account).forEach((r) => entries.push({ cells: [r.account, r.name, r.region, r.status, lastColumn(r)], status: r.status }));
     }
   }
-  const header = ['ACCOUNT', 'NAME', 'REGION', 'STATUS', 'S3 DATA PREFIX', 'FIRST PROBLEM'];
+  const header = ['ACCOUNT', 'NAME', 'REGION', 'STATUS', 'S3 DATA PREFIX (or the first failure)'];
   const widths = header.map((h, i) => Math.max(h.length, ...entries.map((e) => e.cells[i].length)));
-  const indent = ' '.repeat(widths.slice(0, 5).reduce((sum, w) => sum + w + 2, 0));
+  const shown = (i: number): boolean => i !== 1 || named;
+  const indent = ' '.repeat([0, 1, 2, 3].filter(shown).reduce((sum, i) => sum + widths[i] + 2, 0));
   const line = (cells: string[], status?: CheckStatus): string => cells
-    .map((c, i) => (i === 5 ? clip(c, TABLE_PROBLEM_WIDTH) : i === 3 && status ? paint(status, c.padEnd(widths[i])) : c.padEnd(widths[i])))
+    .map((c, i) => (i === 4 ? clip(c, TABLE_PROBLEM_WIDTH) : i === 3 && status ? paint(status, c.padEnd(widths[i])) : c.padEnd(widths[i])))
+    .filter((_, i) => shown(i))
     .join('  ')
     .trimEnd();
   const out: string[] = [`Organization: ${plural(report.accounts.length, 'account')}, caller ${report.callerArn}`, '', line(header)];
