@@ -85,7 +85,13 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
       },
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0].replace(/\.?\s*To specify a positional argument.*$/, '')} (see --help)`);
+    const message = (e as Error).message;
+    // node's "argument is ambiguous" (a value starting with "-") says how to write it on a later line.
+    const ambiguous = /Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new UsageError(`${ambiguous[1]}: a value that starts with "-" must be written ${ambiguous[1]}=VALUE (see --help)`);
+    }
+    throw new UsageError(`${message.split('\n')[0].replace(/\.?\s*To specify a positional argument.*$/, '')} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') {

@@ -135,8 +135,8 @@ export interface AssumeRoleRequest {
   readonly granted: boolean;
 }
 
-/** Items per page of the fake's Organizations and CloudFormation listings, so that every test pages. */
-export const PAGE_SIZE = 2;
+/** Items per page of the fake's Organizations and CloudFormation listings: one, so that every listing of two or more items pages. */
+export const PAGE_SIZE = 1;
 
 /** The access key id of `FakeAws.env()`: the caller's account. */
 export const CALLER_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKEFAKE';

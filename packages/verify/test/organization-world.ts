@@ -77,7 +77,7 @@ export function management(): FakeAccount {
 
 /**
  * root: the management account, OU Workloads and OU Sandbox. Workloads: the healthy account and OU
- * Team (logging off, unreachable). Sandbox: the suspended account. Organizations lists two items a page.
+ * Team (logging off, unreachable). Sandbox: the suspended account. Organizations lists one item a page.
  */
 export const ORGANIZATION: FakeOrganization = {
   admins: [MANAGEMENT],
