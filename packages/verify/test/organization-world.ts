@@ -9,13 +9,13 @@ import { accountFrom, FakeAccount, FakeOrganization, FakeStackSet } from './fake
 
 export const MANAGEMENT = '999988887777';
 export const HEALTHY = '111122223333';
-export const LOGGING_OFF = '555566667777';
+export const LOGGING_OFF = '444455556666';
 export const UNREACHABLE = '777788889999';
 export const SUSPENDED = '222233334444';
 export const REGIONS = ['us-east-1', 'eu-west-1'];
 export const ROLE = 'OrganizationAccountAccessRole';
 export const ROOT = 'r-ab12';
-export const WORKLOADS_OU = 'ou-ab12-workload';
+export const WORKLOADS_OU = 'ou-ab12-cdef3456';
 export const SANDBOX_OU = 'ou-ab12-sandbox1';
 export const TEAM_OU = 'ou-ab12-teamaaaa';
 export const STACK_SET = 'BedrockInvocationLogging';
