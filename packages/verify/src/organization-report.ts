@@ -21,6 +21,8 @@ export interface SummaryRow {
   readonly access: AccountReport['access'];
   /** `s3://BUCKET/PREFIX/` when logging has an S3 destination. */
   readonly s3DataPrefix: string;
+  /** When Bedrock last wrote a log there (ISO 8601), or empty. */
+  readonly lastLog: string;
   /** The first FAIL (else WARN) row as `Title: detail`, or why the account could not be read. */
   readonly problem: string;
   readonly fix: string;
@@ -40,9 +42,9 @@ function firstProblem(region: RegionReport): { problem: string; fix: string } {
 export function accountRows(account: AccountReport): SummaryRow[] {
   const base = { account: account.account, name: account.name ?? '', access: account.access };
   if (account.access === 'unreachable' || account.access === 'not-active') {
-    return account.requestedRegions.map((region) => ({ ...base, region, status: account.status, s3DataPrefix: '', problem: account.error ?? '', fix: account.fix ?? '' }));
+    return account.requestedRegions.map((region) => ({ ...base, region, status: account.status, s3DataPrefix: '', lastLog: '', problem: account.error ?? '', fix: account.fix ?? '' }));
   }
-  return account.regions.map((r) => ({ ...base, region: r.region, status: r.status, s3DataPrefix: r.s3DataPrefix ?? '', ...firstProblem(r) }));
+  return account.regions.map((r) => ({ ...base, region: r.region, status: r.status, s3DataPrefix: r.s3DataPrefix ?? '', lastLog: r.lastLog ?? '', ...firstProblem(r) }));
 }
 
 /** The single-account report as the one account of an organization report (for `--csv` without the organization mode). */
@@ -118,17 +120,22 @@ export function formatOrganizationTable(report: OrganizationReport, options: { c
     notActive ? `${plural(notActive, 'account')} not active (skipped)` : '',
     report.counts.WARN ? plural(report.counts.WARN, 'warning') : '',
   ].filter(Boolean);
+  const withLogs = s3DataPrefixes(report).filter((p) => p.lastLog).length;
   out.push('', report.ok
     ? `${paint('PASS', 'PASS')}: nothing failed in ${plural(total, 'account-Region')}${extras.length ? ` (${extras.join(', ')})` : ''}`
     : `${paint('FAIL', 'FAIL')}: ${report.counts.FAIL} of ${plural(total, 'account-Region')} failed${extras.length ? `; ${extras.join(', ')}` : ''}`);
+  out.push(`${plural(withLogs, 'account-Region')} with logs: one nOps integration each (--json or --csv lists the S3 Data Prefixes)`);
   return `${out.join('\n')}\n`;
 }
 
 /** Every account's and Region's S3 Data Prefix, for nOps "Add Bedrock Integration". */
-export function s3DataPrefixes(report: OrganizationReport): Array<{ account: string; name?: string; region: string; status: CheckStatus; s3DataPrefix: string }> {
+export function s3DataPrefixes(report: OrganizationReport): Array<{ account: string; name?: string; region: string; status: CheckStatus; s3DataPrefix: string; lastLog?: string }> {
   return report.accounts.flatMap((a) => a.regions
     .filter((r) => r.s3DataPrefix !== undefined)
-    .map((r) => ({ account: a.account, ...(a.name ? { name: a.name } : {}), region: r.region, status: r.status, s3DataPrefix: r.s3DataPrefix! })));
+    .map((r) => ({
+      account: a.account, ...(a.name ? { name: a.name } : {}), region: r.region, status: r.status, s3DataPrefix: r.s3DataPrefix!,
+      ...(r.lastLog ? { lastLog: r.lastLog } : {}),
+    })));
 }
 
 /** The outcome as JSON: the report, every check of every account-Region, and the list of S3 Data Prefixes. */
@@ -145,10 +152,10 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const CSV_COLUMNS = ['account', 'name', 'region', 'status', 'access', 's3_data_prefix', 'problem', 'fix'] as const;
+export const CSV_COLUMNS = ['account', 'name', 'region', 'status', 'access', 's3_data_prefix', 'last_log', 'problem', 'fix'] as const;
 
 /** One line per account and requested Region (header first), CRLF-terminated as RFC 4180 asks. */
 export function formatCsv(report: OrganizationReport): string {
-  const rows = report.accounts.flatMap(accountRows).map((r) => [r.account, r.name, r.region, r.status, r.access, r.s3DataPrefix, r.problem, r.fix]);
+  const rows = report.accounts.flatMap(accountRows).map((r) => [r.account, r.name, r.region, r.status, r.access, r.s3DataPrefix, r.lastLog, r.problem, r.fix]);
   return [[...CSV_COLUMNS], ...rows].map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -25,6 +25,7 @@ export function regionReport(region: string, findings: RegionFindings): RegionRe
     region,
     status: worstStatus(statuses),
     ...(findings.s3DataPrefix !== undefined ? { s3DataPrefix: findings.s3DataPrefix } : {}),
+    ...(findings.lastLog !== undefined ? { lastLog: findings.lastLog } : {}),
     checks: findings.checks,
     counts: countStatuses(statuses),
   };

@@ -73,6 +73,8 @@ export interface RegionReport {
   readonly status: CheckStatus;
   /** `s3://BUCKET/PREFIX/`, what nOps asks for, when logging has an S3 destination (healthy or not: see `status`). */
   readonly s3DataPrefix?: string;
+  /** When Bedrock last wrote an invocation log under it (ISO 8601); absent when it has not (or it could not be listed). */
+  readonly lastLog?: string;
   readonly checks: CheckResult[];
   readonly counts: Record<CheckStatus, number>;
 }

@@ -119,7 +119,7 @@ test('organization mode as a process: healthy, logging off and unreachable accou
   // THEN
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: '' });
   const lines = run.stdout.split('\r\n');
-  expect(lines[0]).toBe('account,name,region,status,access,s3_data_prefix,problem,fix');
+  expect(lines[0]).toBe('account,name,region,status,access,s3_data_prefix,last_log,problem,fix');
   expect(lines.slice(1, -1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
     `${HEALTHY},,us-east-1,PASS,assumed-role`, `${HEALTHY},,eu-west-1,PASS,assumed-role`,
     `${LOGGING_OFF},,us-east-1,FAIL,assumed-role`, `${LOGGING_OFF},,eu-west-1,FAIL,assumed-role`,

@@ -76,6 +76,8 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+const LAST_LOG = '2026-03-10T10:32:00.000Z';
+
 const ALL_PASS = (ids: readonly CheckId[] = CHECK_IDS): Record<string, CheckStatus> => Object.fromEntries(ids.map((id) => [id, S3_ONLY_SKIPS[id] ?? 'PASS']));
 
 test('--accounts: healthy PASS with its S3 Data Prefix per Region, logging off FAIL, unreachable one FAIL row with the fix; exit 1', async () => {
@@ -94,7 +96,7 @@ test('--accounts: healthy PASS with its S3 Data Prefix per Region, logging off F
     [UNREACHABLE, 'all 2', 'FAIL', `could not assume arn:aws:iam::${UNREACHABLE}:role/${ROLE}: AccessDenied: User: arn:aws:sts::99998...`],
   ]);
   expect(result.stdout).toMatch(new RegExp(`^ +fix: create role ${ROLE} in account ${UNREACHABLE}, trusting the role behind arn:aws:sts::${MANAGEMENT}:assumed-role/OrgAdmin/admin@example.com`, 'm'));
-  expect(result.stdout).toMatch(/\nFAIL: 4 of 6 account-Regions failed; 1 account could not be read\n$/);
+  expect(result.stdout).toMatch(/\nFAIL: 4 of 6 account-Regions failed; 1 account could not be read\n2 account-Regions with logs: one nOps integration each \(--json or --csv lists the S3 Data Prefixes\)\n$/);
 
   // One AssumeRole per account (two Regions each), as verify's session, from the management account.
   expect(fake.assumeRoles).toEqual([HEALTHY, LOGGING_OFF, UNREACHABLE].map((account) => ({
@@ -134,30 +136,55 @@ test('--json: every account and Region with its checks, the access used, and the
     account: UNREACHABLE, access: 'unreachable', roleArn: `arn:aws:iam::${UNREACHABLE}:role/${ROLE}`, status: 'FAIL', requestedRegions: REGIONS, regions: [],
     error: expect.stringContaining('AccessDenied'), fix: expect.stringContaining(`create role ${ROLE} in account ${UNREACHABLE}`),
   });
-  expect(json.s3DataPrefixes).toEqual(REGIONS.map((region) => ({ account: HEALTHY, region, status: 'PASS', s3DataPrefix: prefixOf(region) })));
+  // Logs were written two hours before the injected clock (fake-aws.ts accountFrom).
+  expect(json.s3DataPrefixes).toEqual(REGIONS.map((region) => ({ account: HEALTHY, region, status: 'PASS', s3DataPrefix: prefixOf(region), lastLog: LAST_LOG })));
 }, 60_000);
 
 test('--csv: a header and one line per account and requested Region, fields quoted as RFC 4180 asks', async () => {
   resetOrganization();
   const result = await run([...LIST, '--csv']);
   expect(result.code).toBe(1);
-  expect(result.stdout).toMatch(/^account,name,region,status,access,s3_data_prefix,problem,fix\r\n/);
+  expect(result.stdout).toMatch(/^account,name,region,status,access,s3_data_prefix,last_log,problem,fix\r\n/);
   expect(result.stdout.endsWith('\r\n')).toBe(true);
   const [header, ...rows] = parseCsv(result.stdout);
   expect(header).toEqual([...CSV_COLUMNS]);
-  expect(rows.map((r) => r.slice(0, 6))).toEqual([
-    [HEALTHY, '', 'us-east-1', 'PASS', 'assumed-role', prefixOf('us-east-1')],
-    [HEALTHY, '', 'eu-west-1', 'PASS', 'assumed-role', prefixOf('eu-west-1')],
-    [LOGGING_OFF, '', 'us-east-1', 'FAIL', 'assumed-role', ''],
-    [LOGGING_OFF, '', 'eu-west-1', 'FAIL', 'assumed-role', ''],
-    [UNREACHABLE, '', 'us-east-1', 'FAIL', 'unreachable', ''],
-    [UNREACHABLE, '', 'eu-west-1', 'FAIL', 'unreachable', ''],
+  expect(rows.map((r) => r.slice(0, 7))).toEqual([
+    [HEALTHY, '', 'us-east-1', 'PASS', 'assumed-role', prefixOf('us-east-1'), LAST_LOG],
+    [HEALTHY, '', 'eu-west-1', 'PASS', 'assumed-role', prefixOf('eu-west-1'), LAST_LOG],
+    [LOGGING_OFF, '', 'us-east-1', 'FAIL', 'assumed-role', '', ''],
+    [LOGGING_OFF, '', 'eu-west-1', 'FAIL', 'assumed-role', '', ''],
+    [UNREACHABLE, '', 'us-east-1', 'FAIL', 'unreachable', '', ''],
+    [UNREACHABLE, '', 'eu-west-1', 'FAIL', 'unreachable', '', ''],
   ]);
   // Problems and fixes hold commas and quotes: they read back whole.
   const json = JSON.parse((await run([...LIST, '--json'])).stdout);
-  expect(rows[4].slice(6)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
-  expect(rows[4][7]).toContain('(README: "Verifying an organization")');
-  expect(rows[2][6]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
+  expect(rows[4].slice(7)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
+  expect(rows[4][8]).toContain('(README: "Verifying an organization")');
+  expect(rows[2][7]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
+}, 60_000);
+
+test('a Region where Bedrock has not logged yet: WARN with its S3 Data Prefix, not counted among the prefixes with logs; exit 0', async () => {
+  // GIVEN the healthy account's eu-west-1 bucket holds only Bedrock's permission-check object
+  const accounts = members(NOW);
+  const healthy = accounts.find((a) => a.account === HEALTHY)!;
+  const bucket = healthy.buckets[(healthy.logging['eu-west-1'] as { s3Config: { bucketName: string } }).s3Config.bucketName];
+  bucket.objects = bucket.objects.filter((o) => o.key.endsWith('amazon-bedrock-logs-permission-check'));
+  resetOrganization(management(), accounts);
+  // WHEN
+  const result = await run(['--accounts', HEALTHY, '--regions', REGIONS.join(','), '--assume-role-name', ROLE]);
+  // THEN
+  expect(result.code).toBe(0);
+  expect(tableRows(result.stdout)).toEqual([
+    [HEALTHY, 'us-east-1', 'PASS', prefixOf('us-east-1')],
+    [HEALTHY, 'eu-west-1', 'WARN', `${prefixOf('eu-west-1')}  (WARN Bedrock has written logs)`],
+  ]);
+  expect(result.stdout).toMatch(/\nPASS: nothing failed in 2 account-Regions \(1 warning\)\n1 account-Region with logs: one nOps integration each/);
+  resetOrganization(management(), accounts);
+  const json = JSON.parse((await run(['--accounts', HEALTHY, '--regions', REGIONS.join(','), '--assume-role-name', ROLE, '--json'])).stdout);
+  expect(json.s3DataPrefixes).toEqual([
+    { account: HEALTHY, region: 'us-east-1', status: 'PASS', s3DataPrefix: prefixOf('us-east-1'), lastLog: LAST_LOG },
+    { account: HEALTHY, region: 'eu-west-1', status: 'WARN', s3DataPrefix: prefixOf('eu-west-1') },
+  ]);
 }, 60_000);
 
 test('--organizational-unit r-...: every OU below, page by page; the caller\'s own account read as the caller; a suspended account skipped', async () => {
@@ -177,7 +204,7 @@ test('--organizational-unit r-...: every OU below, page by page; the caller\'s o
     [UNREACHABLE, 'team-legacy', 'all 2', 'FAIL', expect.stringContaining('could not assume')],
     [SUSPENDED, 'old-sandbox', 'all 2', 'SKIP', 'the account is SUSPENDED: not read'],
   ]);
-  expect(result.stdout).toMatch(/\nFAIL: 6 of 10 account-Regions failed; 1 account could not be read, 1 account not active \(skipped\)\n$/);
+  expect(result.stdout).toMatch(/\nFAIL: 6 of 10 account-Regions failed; 1 account could not be read, 1 account not active \(skipped\)\n2 account-Regions with logs/);
   // One item a page: root (1 account, 2 OUs), Workloads (1, 1), Team (2, 0), Sandbox (1, 0).
   const organizations = fake.calls.filter((c) => c.service === 'organizations');
   expect(organizations.filter((c) => c.operation === 'ListAccountsForParent')).toHaveLength(1 + 1 + 2 + 1);
