@@ -169,6 +169,9 @@ export const ACCOUNT_ID_PATTERN = '^\\d{12}$';
 /** An organizational unit id (`ou-ab12-cdef3456`) or a root id (`r-ab12`), as StackSets accept them. */
 export const ORGANIZATIONAL_UNIT_ID_PATTERN = '^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$';
 
+/** A StackSet name: a letter, then up to 127 letters, digits or `-` (CloudFormation's rule). */
+export const STACK_SET_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,127}$';
+
 /** The role name of a role ARN (the path dropped): policies attach to a role by name. */
 export function roleNameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);

@@ -34,9 +34,22 @@ export interface RegionContext {
   readonly now: Date;
 }
 
+/** What `verifyRegion` found in one Region. */
+export interface RegionFindings {
+  readonly checks: CheckResult[];
+  /** `s3://BUCKET/PREFIX/` of the S3 destination, when there is one. */
+  readonly s3DataPrefix?: string;
+  /** When Bedrock last wrote an invocation log there (ISO 8601), when it has. */
+  readonly lastLog?: string;
+}
+
 /** The rows of one Region, reported in `CHECK_IDS` order. */
 class Rows {
   private readonly rows = new Map<CheckId, CheckResult>();
+  /** The S3 destination as nOps takes it, once known. */
+  public s3DataPrefix?: string;
+  /** The newest invocation log found, once known. */
+  public lastLog?: Date;
 
   public set(id: CheckId, status: CheckStatus, detail: string, fix?: string): void {
     this.rows.set(id, { id, title: CHECK_TITLES[id], status, detail, ...(fix && status !== 'PASS' && status !== 'SKIP' ? { fix } : {}) });
@@ -73,7 +86,7 @@ function unreadable(rows: Rows, id: CheckId, permission: string, e: unknown): vo
 }
 
 /** Runs every check for one Region. Never throws: each problem becomes a row. */
-export async function verifyRegion(ctx: RegionContext): Promise<CheckResult[]> {
+export async function verifyRegion(ctx: RegionContext): Promise<RegionFindings> {
   const rows = new Rows();
   try {
     await checkRegion(ctx, rows);
@@ -83,7 +96,11 @@ export async function verifyRegion(ctx: RegionContext): Promise<CheckResult[]> {
     rows.fail(id, `verify stopped: ${errorLine(e)}`, 'rerun; if it persists, report it with the --json output');
     rows.skipUnset(CHECK_IDS.filter((c) => c !== 'bedrock-available'), 'not checked: verify stopped earlier');
   }
-  return rows.list();
+  return {
+    checks: rows.list(),
+    ...(rows.s3DataPrefix !== undefined ? { s3DataPrefix: rows.s3DataPrefix } : {}),
+    ...(rows.lastLog ? { lastLog: rows.lastLog.toISOString() } : {}),
+  };
 }
 
 async function checkRegion(ctx: RegionContext, rows: Rows): Promise<void> {
@@ -154,6 +171,7 @@ function checkS3Destination(ctx: RegionContext, rows: Rows, config: LoggingConfi
   }
   const prefix = normalizeConfiguredPrefix(config.s3Config?.keyPrefix);
   const where = `s3://${bucketName}/${prefixPath(prefix)}`;
+  rows.s3DataPrefix = where;
   if (ctx.options.keyPrefix !== undefined && ctx.options.keyPrefix !== prefix) {
     rows.fail('s3-destination', `Bedrock writes under ${where}, not under the expected prefix ${JSON.stringify(ctx.options.keyPrefix)}`,
       `give nOps the prefix Bedrock uses (${where}), or change the logging configuration's key prefix to ${JSON.stringify(ctx.options.keyPrefix)}`);
@@ -649,6 +667,7 @@ async function checkBedrockWrites(ctx: RegionContext, rows: Rows, s3: S3Destinat
   }
 
   if (newest) {
+    rows.lastLog = newest.at;
     const days = (ctx.now.getTime() - newest.at.getTime()) / 86400000;
     const detail = `last log ${newest.at.toISOString()} (${age(ctx.now, newest.at)}): s3://${s3.bucketName}/${newest.key}`;
     if (days > STALE_AFTER_DAYS) {

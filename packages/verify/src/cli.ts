@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-import { parseVerifyArgs, USAGE } from './args';
+import { OutputFormat, parseVerifyArgs, USAGE } from './args';
+import { OrganizationDeps, runOrganization } from './organization';
+import { asOrganizationReport, formatCsv, formatOrganizationJson, formatOrganizationTable } from './organization-report';
 import { formatJson, formatTable } from './report';
 import { runVerify, VerifyDeps } from './run';
-import { UsageError } from './types';
+import { OrganizationOutcome, UsageError, VerifyOutcome } from './types';
 
 /** Where the command writes. */
 export interface CliIo {
@@ -13,8 +15,11 @@ export interface CliIo {
 
 const SPINNER = ['|', '/', '-', '\\'];
 
-/** A progress line on stderr, redrawn in place; only on a terminal. */
-function progressLine(stderr: CliIo['stderr']): { deps: Pick<VerifyDeps, 'onProgress'>; stop(): void } {
+/** At most this many of the running items are named on the progress line. */
+const PROGRESS_NAMES = 3;
+
+/** A progress line on stderr, redrawn in place; only on a terminal. `unit` names what is counted. */
+function progressLine(stderr: CliIo['stderr'], unit: string): { deps: Pick<VerifyDeps, 'onProgress'>; stop(): void } {
   if (!stderr.isTTY) {
     return { deps: {}, stop: () => undefined };
   }
@@ -26,7 +31,8 @@ function progressLine(stderr: CliIo['stderr']): { deps: Pick<VerifyDeps, 'onProg
   return {
     deps: {
       onProgress: ({ done, total, running }) => {
-        text = `verifying ${done}/${total} Regions${running.length ? `: ${running.join(', ')}` : ''}`;
+        const names = running.slice(0, PROGRESS_NAMES).join(', ') + (running.length > PROGRESS_NAMES ? ` and ${running.length - PROGRESS_NAMES} more` : '');
+        text = `verifying ${done}/${total} ${unit}${names ? `: ${names}` : ''}`;
         draw();
       },
     },
@@ -37,38 +43,62 @@ function progressLine(stderr: CliIo['stderr']): { deps: Pick<VerifyDeps, 'onProg
   };
 }
 
-/** Runs the command line; resolves to the exit code. Never throws. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
-  let json = false;
+/** `error: ` before every line of a (possibly multi-line) message. */
+function errorLines(message: string): string {
+  return message.split('\n').map((line) => `error: ${line}\n`).join('');
+}
+
+/** Runs the command line; resolves to the exit code. Never throws. `deps` replaces clients and the clock in tests. */
+export async function main(argv: string[], io: CliIo, deps: OrganizationDeps = {}): Promise<number> {
+  let format: OutputFormat = 'table';
   try {
     const args = parseVerifyArgs(argv);
     if (args.kind === 'help') {
       io.stdout.write(USAGE);
       return 0;
     }
-    json = args.json;
+    format = args.format;
     // The SDK's multi-line notice about future Node.js versions would bury the one-line results; opt back in by setting it to "false".
     io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const progress = progressLine(io.stderr);
-    let outcome;
+    const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+    const progress = progressLine(io.stderr, args.kind === 'organization' ? 'account-Regions' : 'Regions');
+    if (args.kind === 'organization') {
+      let outcome: OrganizationOutcome;
+      try {
+        outcome = await runOrganization(args.options, { ...deps, ...progress.deps });
+      } finally {
+        progress.stop();
+      }
+      if (outcome.exitCode === 2) {
+        io.stderr.write(errorLines(outcome.error ?? 'unknown error'));
+        if (format === 'json') {
+          io.stdout.write(formatOrganizationJson(outcome));
+        }
+        return 2;
+      }
+      const report = outcome.report!;
+      io.stdout.write(format === 'json' ? formatOrganizationJson(outcome) : format === 'csv' ? formatCsv(report) : formatOrganizationTable(report, { color }));
+      return outcome.exitCode;
+    }
+    let outcome: VerifyOutcome;
     try {
-      outcome = await runVerify(args.options, progress.deps);
+      outcome = await runVerify(args.options, { ...deps, ...progress.deps });
     } finally {
       progress.stop();
     }
     if (outcome.exitCode === 2) {
-      io.stderr.write(`error: ${outcome.error}\n`);
-      if (json) {
+      io.stderr.write(errorLines(outcome.error ?? 'unknown error'));
+      if (format === 'json') {
         io.stdout.write(formatJson(outcome));
       }
       return 2;
     }
-    const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-    io.stdout.write(json ? formatJson(outcome) : formatTable(outcome.report!, { color }));
+    const report = outcome.report!;
+    io.stdout.write(format === 'json' ? formatJson(outcome) : format === 'csv' ? formatCsv(asOrganizationReport(report)) : formatTable(report, { color }));
     return outcome.exitCode;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`error: ${e.message}\n`);
+      io.stderr.write(errorLines(e.message));
       return 2;
     }
     const message = (e as Error)?.message?.split('\n')[0] ?? String(e);

@@ -1,9 +1,17 @@
-export { runVerify, validateOptions } from './run';
+export { runVerify, validateOptions, optionProblems } from './run';
 export type { VerifyDeps } from './run';
+export { runOrganization } from './organization';
+export type { OrganizationDeps } from './organization';
+export { organizationOptionProblems } from './organization-options';
+export { ROLE_SESSION_NAME } from './assume';
 export { parseVerifyArgs, USAGE } from './args';
-export type { ParsedArgs } from './args';
+export type { OutputFormat, ParsedArgs } from './args';
 export { formatJson, formatTable } from './report';
-export { createRegionClients, guardReadOnly, READ_ONLY_OPERATION } from './clients';
-export type { RegionClients, ClientSettings } from './clients';
-export { CHECK_IDS, CHECK_TITLES, UsageError } from './types';
-export type { CheckId, CheckResult, CheckStatus, RegionReport, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
+export { formatCsv, formatOrganizationJson, formatOrganizationTable, s3DataPrefixes } from './organization-report';
+export { createOrganizationClients, createRegionClients, guardReadOnly, READ_ONLY_OPERATION } from './clients';
+export type { ClientSettings, OrganizationClients, RegionClients, SessionCredentials } from './clients';
+export { CHECK_IDS, CHECK_TITLES, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, UsageError } from './types';
+export type {
+  AccountAccess, AccountReport, CallAs, CheckId, CheckResult, CheckStatus, OrganizationOptions, OrganizationOutcome,
+  OrganizationReport, RegionReport, VerifyOptions, VerifyOutcome, VerifyReport,
+} from './types';

@@ -1,61 +1,73 @@
 import { REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/facts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
-import { createRegionClients, destroyClients, RegionClients } from './clients';
+import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';
 import { errorLine, isError, networkCode } from './errors';
-import { CheckStatus, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
+import { pool } from './pool';
+import { countStatuses, regionReport } from './status';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
 
 const REGION = new RegExp(REGION_PATTERN);
 const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);
 
 /** What `runVerify` needs from its environment; every member has a real default. */
 export interface VerifyDeps {
-  /** SDK clients for a Region. @default real AWS SDK v3 clients on the standard credential chain */
-  readonly clients?: (region: string) => RegionClients;
+  /**
+   * SDK clients for a Region, with an assumed role's `credentials` in the organization mode.
+   * @default real AWS SDK v3 clients on the standard credential chain (or those credentials)
+   */
+  readonly clients?: (region: string, credentials?: SessionCredentials) => RegionClients;
   /** The current time, for the age of the last log. @default () => new Date() */
   readonly now?: () => Date;
   /** Called when a Region starts and when it is done. */
   readonly onProgress?: (progress: { readonly done: number; readonly total: number; readonly running: string[] }) => void;
 }
 
-/** Checks the options; throws `UsageError` naming the bad value. */
-export function validateOptions(options: VerifyOptions): void {
-  if (options.regions.length === 0) {
-    throw new UsageError('--regions is required, for example --regions us-east-1,eu-west-1');
+/**
+ * One line per problem with the options both modes share (naming the flag, the value and the fix);
+ * empty when they are fine. `regionsRequired` is false when a StackSet supplies the Regions.
+ */
+export function optionProblems(options: VerifyOptions, regionsRequired = true): string[] {
+  const problems: string[] = [];
+  if (options.regions.length === 0 && regionsRequired) {
+    problems.push('--regions is required, for example --regions us-east-1,eu-west-1');
   }
   const bad = options.regions.filter((r) => !REGION.test(r));
   if (bad.length > 0) {
-    throw new UsageError(`--regions: ${bad.map((r) => JSON.stringify(r)).join(', ')} ${bad.length > 1 ? 'are not Region codes' : 'is not a Region code'}: use codes such as us-east-1,eu-west-1`);
+    problems.push(`--regions: ${bad.map((r) => JSON.stringify(r)).join(', ')} ${bad.length > 1 ? 'are not Region codes' : 'is not a Region code'}: use codes such as us-east-1,eu-west-1`);
   }
   if (options.nopsRoleName !== undefined && !ROLE_NAME.test(options.nopsRoleName)) {
-    throw new UsageError(`--nops-role-name ${JSON.stringify(options.nopsRoleName)} is not an IAM role name: use 1-64 letters, digits or + = , . @ _ - (for example Nops-Integration-abc123)`);
+    problems.push(`--nops-role-name ${JSON.stringify(options.nopsRoleName)} is not an IAM role name: use 1-64 letters, digits or + = , . @ _ - (for example Nops-Integration-abc123)`);
   }
+  const concurrency = concurrencyProblem(options.concurrency);
+  if (concurrency) {
+    problems.push(concurrency);
+  }
+  return problems;
 }
 
-function count(statuses: CheckStatus[]): Record<CheckStatus, number> {
-  const counts: Record<CheckStatus, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0 };
-  for (const s of statuses) {
-    counts[s]++;
+/** The line for a `--concurrency` that is not a whole number from 1 to MAX_CONCURRENCY (as typed, or as a number); undefined when it is fine. */
+export function concurrencyProblem(value: string | number | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
   }
-  return counts;
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (Number.isInteger(n) && n >= 1 && n <= MAX_CONCURRENCY) {
+    return undefined;
+  }
+  return `--concurrency ${JSON.stringify(String(value))} is not a whole number from 1 to ${MAX_CONCURRENCY}: use for example --concurrency ${DEFAULT_CONCURRENCY} (the default)`;
 }
 
-/** Runs `fn` over `items` with at most `limit` running at once; results keep the input order. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
+/** Checks the options; throws `UsageError` with one line per problem. */
+export function validateOptions(options: VerifyOptions): void {
+  const problems = optionProblems(options);
+  if (problems.length > 0) {
+    throw new UsageError(problems.join('\n'));
+  }
 }
 
 /** A one-line explanation of why the caller's credentials could not be used. */
-function credentialMessage(e: unknown, region: string): string {
+export function credentialMessage(e: unknown, region: string): string {
   const code = networkCode(e);
   if (code) {
     return `could not reach AWS STS in ${region} (${code}): check the network or proxy`;
@@ -108,16 +120,16 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): 
     const running = new Set<string>();
     let done = 0;
     deps.onProgress?.({ done, total: regions.length, running: [] });
-    const reports = await pool(regions, options.concurrency ?? 4, async (region): Promise<RegionReport> => {
+    const reports = await pool(regions, options.concurrency ?? DEFAULT_CONCURRENCY, async (region): Promise<RegionReport> => {
       running.add(region);
       deps.onProgress?.({ done, total: regions.length, running: [...running] });
-      const checks = await verifyRegion({ region, account, partition, options, clients: clientsFor(region), now });
+      const findings = await verifyRegion({ region, account, partition, options, clients: clientsFor(region), now });
       running.delete(region);
       done++;
       deps.onProgress?.({ done, total: regions.length, running: [...running] });
-      return { region, checks, counts: count(checks.map((c) => c.status)) };
+      return regionReport(region, findings);
     });
-    const counts = count(reports.flatMap((r) => r.checks.map((c) => c.status)));
+    const counts = countStatuses(reports.flatMap((r) => r.checks.map((c) => c.status)));
     const report: VerifyReport = { account, callerArn, partition, regions: reports, ok: counts.FAIL === 0, counts };
     return { report, exitCode: report.ok ? 0 : 1 };
   } finally {

@@ -69,6 +69,12 @@ export interface CheckResult {
 /** The checks of one Region. */
 export interface RegionReport {
   readonly region: string;
+  /** The worst status of the Region's checks (FAIL, then WARN, then PASS; SKIP when nothing applied). */
+  readonly status: CheckStatus;
+  /** `s3://BUCKET/PREFIX/`, what nOps asks for, when logging has an S3 destination (healthy or not: see `status`). */
+  readonly s3DataPrefix?: string;
+  /** When Bedrock last wrote an invocation log under it (ISO 8601); absent when it has not (or it could not be listed). */
+  readonly lastLog?: string;
   readonly checks: CheckResult[];
   readonly counts: Record<CheckStatus, number>;
 }
@@ -96,8 +102,87 @@ export interface VerifyOptions {
   readonly allowUnavailableRegions?: boolean;
   /** Named profile of the shared AWS config files; otherwise the standard credential chain. */
   readonly profile?: string;
-  /** How many Regions are read at the same time. @default 4 */
+  /** How many Regions (organization mode: account-Regions) are read at the same time. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
+}
+
+/** Account-Regions (or Regions, for one account) read at the same time unless `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** The most `--concurrency` accepts: beyond it IAM and STS throttle more than they gain. */
+export const MAX_CONCURRENCY = 64;
+
+/** How the StackSet is listed: as the management account (SELF) or as a delegated administrator. */
+export type CallAs = 'SELF' | 'DELEGATED_ADMIN';
+
+/** What to verify across an organization: the same checks in every target account, through a role assumed in each. */
+export interface OrganizationOptions extends VerifyOptions {
+  /** Regions to check in every account; may be empty with `stackSet` (then each account's stack instance Regions). */
+  readonly regions: string[];
+  /** Account ids, in report order. */
+  readonly accounts?: string[];
+  /** OU or root ids whose accounts (recursively) are verified. */
+  readonly organizationalUnits?: string[];
+  /** StackSet whose stack instances name the accounts (and, without `regions`, the Regions). */
+  readonly stackSet?: string;
+  /** The StackSet's home Region. @default the first of `regions` */
+  readonly stackSetRegion?: string;
+  /** @default 'SELF' */
+  readonly callAs?: CallAs;
+  /** Name of the role assumed in each account. */
+  readonly assumeRoleName: string;
+  /** IAM path of that role. @default '/' */
+  readonly assumeRolePath?: string;
+  /** External id the role's trust policy requires. @default - none sent */
+  readonly externalId?: string;
+}
+
+/** How an account was read. */
+export type AccountAccess = 'assumed-role' | 'caller' | 'unreachable' | 'not-active';
+
+/** One account of the organization report. */
+export interface AccountReport {
+  readonly account: string;
+  /** The account's name, when Organizations listed it. */
+  readonly name?: string;
+  /** `assumed-role`; `caller` for the caller's own account (read with the caller's credentials); `unreachable` when the role could not be assumed; `not-active` for a suspended or closing account (not read). */
+  readonly access: AccountAccess;
+  /** The role verify assumed (or tried to). */
+  readonly roleArn?: string;
+  /** The session verify read the account as (AssumeRole's AssumedRoleUser, or the caller). */
+  readonly sessionArn?: string;
+  /** Worst status over its Regions; FAIL when unreachable, SKIP when not active. */
+  readonly status: CheckStatus;
+  /** Why the account could not be read, one line. */
+  readonly error?: string;
+  /** What to do about `error`, one line. */
+  readonly fix?: string;
+  /** The Regions it was to be checked in (also when it could not be). */
+  readonly requestedRegions: string[];
+  /** Empty when the account could not be read. */
+  readonly regions: RegionReport[];
+}
+
+/** Everything the organization mode found. */
+export interface OrganizationReport {
+  readonly callerAccount: string;
+  readonly callerArn: string;
+  readonly partition: string;
+  readonly accounts: AccountReport[];
+  /** True when no account-Region failed and every account could be read. */
+  readonly ok: boolean;
+  /** Account-Regions by worst status; an unreachable account's Regions count as FAIL. */
+  readonly counts: Record<CheckStatus, number>;
+  /** Accounts whose role could not be assumed. */
+  readonly unreachable: number;
+}
+
+/** Outcome of `runOrganization`, as `VerifyOutcome`. */
+export interface OrganizationOutcome {
+  readonly report?: OrganizationReport;
+  /** 0: nothing failed; 1: an account-Region failed or an account could not be read; 2: usage, credential or listing error. */
+  readonly exitCode: 0 | 1 | 2;
+  readonly error?: string;
 }
 
 /** Outcome of `runVerify`: the report (absent on a credential error), the process exit code, and the error message for exit code 2. */

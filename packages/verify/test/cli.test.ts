@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { FakeAws, healthyAccount, NOPS_ROLE } from './fake-aws';
+import { HEALTHY, LOGGING_OFF, management, members, ROLE, UNREACHABLE } from './organization-world';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'packages', 'verify', 'src', 'cli.ts');
@@ -108,4 +109,22 @@ test('credential errors: exit 2 with one line, none found or refused', async () 
   expect(refused.stderr).toMatch(/^error: the AWS credentials were refused \(ExpiredToken: The security token included in the request is expired\)/);
   expect(refused.stderr).not.toMatch(/\n\s+at /);
   expect(JSON.parse(refused.stdout)).toEqual({ exitCode: 2, error: expect.stringContaining('ExpiredToken') });
+}, 60_000);
+
+test('organization mode as a process: healthy, logging off and unreachable accounts as CSV rows, exit 1', async () => {
+  // GIVEN the caller is the management account; the third member has no role to assume
+  fake.reset(management(), { accounts: members(new Date()) });
+  // WHEN
+  const run = await cli(['verify', '--accounts', `${HEALTHY},${LOGGING_OFF},${UNREACHABLE}`, '--regions', 'us-east-1,eu-west-1', '--assume-role-name', ROLE, '--csv']);
+  // THEN
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: '' });
+  const lines = run.stdout.split('\r\n');
+  expect(lines[0]).toBe('account,name,region,status,access,s3_data_prefix,last_log,problem,fix');
+  expect(lines.slice(1, -1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+    `${HEALTHY},,us-east-1,PASS,assumed-role`, `${HEALTHY},,eu-west-1,PASS,assumed-role`,
+    `${LOGGING_OFF},,us-east-1,FAIL,assumed-role`, `${LOGGING_OFF},,eu-west-1,FAIL,assumed-role`,
+    `${UNREACHABLE},,us-east-1,FAIL,unreachable`, `${UNREACHABLE},,eu-west-1,FAIL,unreachable`,
+  ]);
+  expect(lines[1].split(',')[5]).toMatch(/^s3:\/\/[a-z0-9.-]+\/bedrock\/$/);
+  expect(fake.assumeRoles.map((r) => r.granted)).toEqual([true, true, false]);
 }, 60_000);

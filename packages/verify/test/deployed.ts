@@ -46,24 +46,46 @@ export interface Deployed {
 }
 
 const cache = new Map<string, Deployed>();
+const templates = new Map<string, Record<string, Json>>();
 
-/** Synthesizes the stack with `props` (nopsRoleName defaults to NOPS_ROLE) and reads what it deploys. Memoised per props. */
-export function deployed(props: Omit<BedrockInvocationLoggingStackProps, 'synthesizer'> = {}): Deployed {
-  const key = JSON.stringify(props);
+/** Where a stack is deployed. @default account 111122223333, us-east-1 */
+export interface Where {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/**
+ * Synthesizes the stack with `props` (nopsRoleName defaults to NOPS_ROLE) and reads what it deploys
+ * in `where`. Memoised per props and place. Outside us-east-1 the stack name carries the Region
+ * (StackSets also names every stack instance apart), so generated names differ per Region.
+ */
+export function deployed(props: Omit<BedrockInvocationLoggingStackProps, 'synthesizer'> = {}, where: Where = {}): Deployed {
+  const key = JSON.stringify([props, where]);
   let result = cache.get(key);
   if (!result) {
-    result = read({ nopsRoleName: NOPS_ROLE, ...props });
+    result = read({ nopsRoleName: NOPS_ROLE, ...props }, where.account ?? ACCOUNT, where.region ?? REGION);
     cache.set(key, result);
   }
   // A copy: tests mutate what they get.
   return JSON.parse(JSON.stringify(result));
 }
 
-function read(props: BedrockInvocationLoggingStackProps): Deployed {
-  const app = new App();
-  const stack = new BedrockInvocationLoggingStack(app, STACK_NAME, { ...props, synthesizer: new BootstraplessSynthesizer() });
-  const template = Template.fromStack(stack).toJSON();
-  const resolver = new TemplateResolver(template, { stackName: STACK_NAME });
+/** The synthesized template of `props`, once per props (the account and Region are resolved later). */
+function synthesize(props: BedrockInvocationLoggingStackProps): Record<string, Json> {
+  const key = JSON.stringify(props);
+  let template = templates.get(key);
+  if (!template) {
+    const app = new App();
+    const stack = new BedrockInvocationLoggingStack(app, STACK_NAME, { ...props, synthesizer: new BootstraplessSynthesizer() });
+    template = Template.fromStack(stack).toJSON();
+    templates.set(key, template);
+  }
+  return template;
+}
+
+function read(props: BedrockInvocationLoggingStackProps, account: string, region: string): Deployed {
+  const template = synthesize(props);
+  const resolver = new TemplateResolver(template, { stackName: region === REGION ? STACK_NAME : `${STACK_NAME}-${region}`, account, region });
   const resources = resolver.resolveTemplate().Resources as Record<string, Json>;
   const ofType = (type: string): Array<[string, Json]> => Object.entries(resources).filter(([, r]) => r.Type === type);
   const one = <T>(items: T[], what: string): T => {
@@ -115,15 +137,15 @@ function read(props: BedrockInvocationLoggingStackProps): Deployed {
   }
 
   return {
-    account: ACCOUNT,
-    region: REGION,
+    account,
+    region,
     loggingConfig,
     bucketName,
     prefix: s3Config.keyPrefix,
     bucketPolicy,
     bucket,
     key,
-    nops: { roleName, roleArn: `arn:aws:iam::${ACCOUNT}:role/${roleName}`, policies },
+    nops: { roleName, roleArn: `arn:aws:iam::${account}:role/${roleName}`, policies },
     cloudWatch,
   };
 }

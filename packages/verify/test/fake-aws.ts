@@ -1,8 +1,17 @@
 /**
  * A local stand-in for the AWS APIs `verify` reads, on 127.0.0.1. It answers Bedrock (REST JSON),
- * S3 (REST XML, path style), IAM and STS (query protocol, XML), KMS and CloudWatch Logs (JSON 1.1),
- * tells the services and Regions apart by the SigV4 credential scope, and records every
- * operation it was asked for.
+ * S3 (REST XML, path style), IAM, STS and CloudFormation (query protocol, XML), KMS, CloudWatch Logs
+ * and Organizations (JSON 1.1), tells the services and Regions apart by the SigV4 credential scope,
+ * tells the accounts apart by the access key id it is signed with, and records every operation it
+ * was asked for.
+ *
+ * Several accounts: the caller's (`account`, the environment's access key) and others (`accounts`),
+ * reachable only through STS AssumeRole, which answers with per-account credentials (an access key
+ * id and a session token the fake then requires) for a role that exists in the target account,
+ * AccessDenied otherwise (also for a missing or wrong `sts:ExternalId` the trust policy asks for).
+ * Organizations lists accounts and child OUs page by page (PAGE_SIZE) to the management account or
+ * a delegated administrator only; CloudFormation lists a StackSet's instances only in its home
+ * Region, only with the CallAs its caller must use (StackSetNotFoundException otherwise).
  *
  * Where verify depends on how AWS answers, the fake answers the same way: IAM's simulator judges the
  * role's attached policies and refuses a ResourcePolicy for a role without an IAM-user CallerArn
@@ -59,6 +68,7 @@ export interface FakeKey {
 
 export interface FakeRole {
   arn: string;
+  /** Trust policy. AssumeRole requires the `sts:ExternalId` of a StringEquals condition in it, when there is one. */
   trust: unknown;
   /** Identity policies attached to the role; IAM's simulator (here @cloud-copilot/iam-simulate) evaluates them. */
   policies: NamedPolicy[];
@@ -92,7 +102,48 @@ export interface FakeAccount {
   stsError?: { status: number; code: string; message: string };
 }
 
+/** An account in the fake organization. */
+export interface FakeOrganizationAccount {
+  readonly id: string;
+  readonly name: string;
+  /** Organizations' `State`. @default 'ACTIVE' */
+  readonly state?: string;
+}
+
+/** The organization's tree, as Organizations lists it. */
+export interface FakeOrganization {
+  /** Accounts that may list it: the management account and delegated administrators. */
+  readonly admins: string[];
+  /** Per OU or root id: its accounts and its child OU ids. */
+  readonly parents: Record<string, { readonly accounts: FakeOrganizationAccount[]; readonly children: string[] }>;
+}
+
+/** A StackSet, as ListStackInstances lists it. */
+export interface FakeStackSet {
+  readonly homeRegion: string;
+  /** Per caller account, the CallAs it must send (SELF from the management account, DELEGATED_ADMIN from a delegated administrator). */
+  readonly callers: Record<string, 'SELF' | 'DELEGATED_ADMIN'>;
+  readonly instances: Array<{ readonly account: string; readonly region: string }>;
+}
+
+/** What STS AssumeRole was asked. */
+export interface AssumeRoleRequest {
+  readonly callerAccount: string;
+  readonly roleArn: string;
+  readonly sessionName: string;
+  readonly externalId?: string;
+  readonly granted: boolean;
+}
+
+/** Items per page of the fake's Organizations and CloudFormation listings: one, so that every listing of two or more items pages. */
+export const PAGE_SIZE = 1;
+
+/** The access key id of `FakeAws.env()`: the caller's account. */
+export const CALLER_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKEFAKE';
+
 export interface RecordedCall {
+  /** The account whose credentials signed the request. */
+  readonly account: string;
   readonly service: string;
   readonly region: string;
   readonly operation: string;
@@ -272,7 +323,14 @@ function xmlEscape(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Who signed a request: an account and the ARN it acts as. */
+interface Principal {
+  readonly account: FakeAccount;
+  readonly arn: string;
+}
+
 const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const CFN_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -304,9 +362,17 @@ function jsonError(status: number, type: string, message: string): Reply {
 
 /** The fake server: start it, point the SDK at `url`, swap `account` per test, read `calls`. */
 export class FakeAws {
+  /** The caller's account: what the environment's credentials sign as. */
   public account: FakeAccount;
+  /** Other accounts, reachable through AssumeRole, by id. */
+  public readonly accounts = new Map<string, FakeAccount>();
+  public organization?: FakeOrganization;
+  public stackSets: Record<string, FakeStackSet> = {};
   public readonly calls: RecordedCall[] = [];
   public readonly simulations: SimulationRequest[] = [];
+  public readonly assumeRoles: AssumeRoleRequest[] = [];
+  /** Sessions AssumeRole issued, by access key id. */
+  private readonly sessions = new Map<string, { account: FakeAccount; arn: string; token: string }>();
   private server?: http.Server;
   private port = 0;
 
@@ -327,7 +393,9 @@ export class FakeAws {
       AWS_ENDPOINT_URL_KMS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
       AWS_ENDPOINT_URL_STS: this.url,
-      AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKEFAKE',
+      AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: this.url,
+      AWS_ACCESS_KEY_ID: CALLER_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: 'fake-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_CONFIG_FILE: '/nonexistent/aws-config',
@@ -357,52 +425,80 @@ export class FakeAws {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  /** Starts a test over: another account state, no recorded calls. */
-  public reset(account: FakeAccount): void {
+  /**
+   * Starts a test over: another caller account, optionally other accounts, an organization and
+   * StackSets; no recorded calls, no issued sessions.
+   */
+  public reset(account: FakeAccount, world: { accounts?: FakeAccount[]; organization?: FakeOrganization; stackSets?: Record<string, FakeStackSet> } = {}): void {
     this.account = account;
+    this.accounts.clear();
+    for (const other of world.accounts ?? []) {
+      this.accounts.set(other.account, other);
+    }
+    this.organization = world.organization;
+    this.stackSets = world.stackSets ?? {};
     this.calls.length = 0;
     this.simulations.length = 0;
+    this.assumeRoles.length = 0;
+    this.sessions.clear();
   }
 
-  private record(service: string, region: string, operation: string, req: http.IncomingMessage): void {
-    this.calls.push({ service, region, operation, method: req.method ?? '', path: req.url ?? '' });
+  private record(who: Principal, service: string, region: string, operation: string, req: http.IncomingMessage): void {
+    this.calls.push({ account: who.account.account, service, region, operation, method: req.method ?? '', path: req.url ?? '' });
+  }
+
+  /** Who signed: the caller (the environment's key) or a session AssumeRole issued, whose token must come with it. */
+  private principal(accessKeyId: string, token: string | undefined): Principal | undefined {
+    if (accessKeyId === CALLER_ACCESS_KEY_ID) {
+      return { account: this.account, arn: this.account.callerArn };
+    }
+    const session = this.sessions.get(accessKeyId);
+    return session && session.token === token ? { account: session.account, arn: session.arn } : undefined;
   }
 
   private async handle(req: http.IncomingMessage, body: string): Promise<Reply> {
-    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
+    const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
     if (!scope) {
       return { status: 400, body: 'unsigned request' };
     }
-    const [, region, service] = scope;
+    const [, accessKeyId, region, service] = scope;
+    const token = req.headers['x-amz-security-token'];
+    const who = this.principal(accessKeyId, Array.isArray(token) ? token[0] : token);
+    if (!who) {
+      // What AWS answers for a key it does not know (or a session token that does not match it).
+      return queryError(STS_NS, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     switch (service) {
-      case 'bedrock': return this.bedrock(req, url, region);
-      case 's3': return this.s3(req, url, region);
-      case 'iam': return this.iam(req, body, region);
-      case 'sts': return this.sts(req, body, region);
-      case 'kms': return this.kms(req, body, region);
-      case 'logs': return this.logs(req, body, region);
+      case 'bedrock': return this.bedrock(who, req, url, region);
+      case 's3': return this.s3(who, req, url, region);
+      case 'iam': return this.iam(who, req, body, region);
+      case 'sts': return this.sts(who, req, body, region);
+      case 'kms': return this.kms(who, req, body, region);
+      case 'logs': return this.logs(who, req, body, region);
+      case 'organizations': return this.organizations(who, req, body, region);
+      case 'cloudformation': return this.cloudformation(who, req, body, region);
       default:
-        this.record(service, region, `Unknown:${req.method} ${url.pathname}`, req);
+        this.record(who, service, region, `Unknown:${req.method} ${url.pathname}`, req);
         return { status: 400, body: `no fake for ${service}` };
     }
   }
 
-  private bedrock(req: http.IncomingMessage, url: URL, region: string): Reply {
+  private bedrock(who: Principal, req: http.IncomingMessage, url: URL, region: string): Reply {
     if (url.pathname === '/logging/modelinvocations') {
       const operation = { GET: 'GetModelInvocationLoggingConfiguration', PUT: 'PutModelInvocationLoggingConfiguration', DELETE: 'DeleteModelInvocationLoggingConfiguration' }[req.method ?? ''] ?? `Unknown:${req.method}`;
-      this.record('bedrock', region, operation, req);
+      this.record(who, 'bedrock', region, operation, req);
       if (req.method === 'GET') {
-        const config = this.account.logging[region];
+        const config = who.account.logging[region];
         return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(config ? { loggingConfig: config } : {}) };
       }
       return { status: 400, headers: { 'x-amzn-errortype': 'ValidationException' }, body: '{"message":"read-only fake"}' };
     }
-    this.record('bedrock', region, `Unknown:${req.method} ${url.pathname}`, req);
+    this.record(who, 'bedrock', region, `Unknown:${req.method} ${url.pathname}`, req);
     return { status: 404, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' }, body: '{"message":"no such route"}' };
   }
 
-  private s3(req: http.IncomingMessage, url: URL, region: string): Reply {
+  private s3(who: Principal, req: http.IncomingMessage, url: URL, region: string): Reply {
     const [bucketName, ...keyParts] = url.pathname.slice(1).split('/');
     const key = decodeURIComponent(keyParts.join('/'));
     const q = url.searchParams;
@@ -421,21 +517,21 @@ export class FakeAws {
         .map((k) => (q.has(k) ? `Get${{ location: 'BucketLocation', policy: 'BucketPolicy', encryption: 'BucketEncryption', publicAccessBlock: 'PublicAccessBlock', ownershipControls: 'BucketOwnershipControls', versioning: 'BucketVersioning' }[k]}` : ''))
         .find(Boolean) ?? (q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects');
     }
-    this.record('s3', region, operation, req);
-    if (this.account.refuse?.includes(operation)) {
+    this.record(who, 's3', region, operation, req);
+    if (who.account.refuse?.includes(operation)) {
       return s3Error(403, 'AccessDenied', 'Access Denied');
     }
     if (operation === 'ListBuckets') {
-      return this.listBuckets(q);
+      return this.listBuckets(who, q);
     }
-    const bucket = this.account.buckets[bucketName];
+    const bucket = who.account.buckets[bucketName];
     if (!bucket) {
       return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
     }
     // S3 refuses a request whose x-amz-expected-bucket-owner is not the owner with a plain 403, as it
     // refuses a caller that another account's bucket policy does not admit.
     const expectedOwner = req.headers['x-amz-expected-bucket-owner'];
-    if ((expectedOwner && expectedOwner !== bucket.owner) || (bucket.owner !== this.account.account && !bucket.readableByCaller)) {
+    if ((expectedOwner && expectedOwner !== bucket.owner) || (bucket.owner !== who.account.account && !bucket.readableByCaller)) {
       return s3Error(403, 'AccessDenied', 'Access Denied');
     }
     switch (operation) {
@@ -475,10 +571,10 @@ export class FakeAws {
   }
 
   /** ListBuckets: only the buckets the caller's account owns, filtered by `prefix`. */
-  private listBuckets(q: URLSearchParams): Reply {
+  private listBuckets(who: Principal, q: URLSearchParams): Reply {
     const prefix = q.get('prefix') ?? '';
-    const names = Object.entries(this.account.buckets)
-      .filter(([name, b]) => b.owner === this.account.account && name.startsWith(prefix))
+    const names = Object.entries(who.account.buckets)
+      .filter(([name, b]) => b.owner === who.account.account && name.startsWith(prefix))
       .map(([name, b]) => `<Bucket><Name>${name}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate><BucketRegion>${b.region}</BucketRegion></Bucket>`);
     return xml(`<ListAllMyBucketsResult xmlns="${S3_NS}"><Owner><ID>fake</ID></Owner><Buckets>${names.join('')}</Buckets>${prefix ? `<Prefix>${xmlEscape(prefix)}</Prefix>` : ''}</ListAllMyBucketsResult>`);
   }
@@ -503,16 +599,16 @@ export class FakeAws {
     return xml(`<ListBucketResult xmlns="${S3_NS}"><Name>${bucketName}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${contents.length + folders.size}</KeyCount><MaxKeys>1000</MaxKeys>${delimiter ? `<Delimiter>${delimiter}</Delimiter>` : ''}<IsTruncated>false</IsTruncated>${contents.map((o) => `<Contents><Key>${xmlEscape(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>&quot;x&quot;</ETag><Size>${o.size ?? 100}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${[...folders].map((f) => `<CommonPrefixes><Prefix>${xmlEscape(f)}</Prefix></CommonPrefixes>`).join('')}</ListBucketResult>`);
   }
 
-  private async iam(req: http.IncomingMessage, body: string, region: string): Promise<Reply> {
+  private async iam(who: Principal, req: http.IncomingMessage, body: string, region: string): Promise<Reply> {
     const form = new URLSearchParams(body);
     const action = form.get('Action') ?? `Unknown:${req.method}`;
-    this.record('iam', region, action, req);
-    if (this.account.refuse?.includes(action)) {
-      return queryError(IAM_NS, 403, 'AccessDenied', `User: ${this.account.callerArn} is not authorized to perform: iam:${action}`);
+    this.record(who, 'iam', region, action, req);
+    if (who.account.refuse?.includes(action)) {
+      return queryError(IAM_NS, 403, 'AccessDenied', `User: ${who.arn} is not authorized to perform: iam:${action}`);
     }
     if (action === 'GetRole') {
       const name = form.get('RoleName') ?? '';
-      const role = this.account.roles[name];
+      const role = who.account.roles[name];
       if (!role) {
         return queryError(IAM_NS, 404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
       }
@@ -534,7 +630,7 @@ export class FakeAws {
       if (resourcePolicy && !isUser(roleArn) && !isUser(callerArn)) {
         return queryError(IAM_NS, 400, 'InvalidInput', 'Invalid Input: CallerArn is required if you include a ResourcePolicy and the PolicySourceArn is not the ARN for an IAM user.');
       }
-      const role = Object.values(this.account.roles).find((r) => r.arn === roleArn);
+      const role = Object.values(who.account.roles).find((r) => r.arn === roleArn);
       if (!role) {
         return queryError(IAM_NS, 404, 'NoSuchEntity', `Entity ${roleArn} does not exist.`);
       }
@@ -543,7 +639,7 @@ export class FakeAws {
         for (const resource of list('ResourceArns')) {
           const request: SimulationRequest = { roleArn, action, resource, context, ...(resourcePolicy ? { resourcePolicy } : {}), ...(callerArn ? { callerArn } : {}) };
           this.simulations.push(request);
-          const { decision, matched } = this.account.simulate ? this.account.simulate(request) : await simulateRole(this.account, role, request);
+          const { decision, matched } = who.account.simulate ? who.account.simulate(request) : await simulateRole(who.account, role, request);
           results.push(`<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements>${(matched ?? []).map((m) => `<member><SourcePolicyId>${m}</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType></member>`).join('')}</MatchedStatements><MissingContextValues/></member>`);
         }
       }
@@ -552,24 +648,113 @@ export class FakeAws {
     return queryError(IAM_NS, 400, 'InvalidAction', `read-only fake: ${action}`);
   }
 
-  private sts(req: http.IncomingMessage, body: string, region: string): Reply {
-    const action = new URLSearchParams(body).get('Action') ?? `Unknown:${req.method}`;
-    this.record('sts', region, action, req);
+  private sts(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
+    const form = new URLSearchParams(body);
+    const action = form.get('Action') ?? `Unknown:${req.method}`;
+    this.record(who, 'sts', region, action, req);
+    if (action === 'AssumeRole') {
+      return this.assumeRole(who, form);
+    }
     if (action !== 'GetCallerIdentity') {
       return queryError(STS_NS, 400, 'InvalidAction', `read-only fake: ${action}`);
     }
-    const error = this.account.stsError;
+    const error = who.account.stsError;
     if (error) {
       return queryError(STS_NS, error.status, error.code, error.message);
     }
-    return xml(`<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${this.account.callerArn}</Arn><UserId>AROAFAKE:session</UserId><Account>${this.account.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+    return xml(`<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${who.arn}</Arn><UserId>AROAFAKE:session</UserId><Account>${who.account.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
   }
 
-  private kms(req: http.IncomingMessage, body: string, region: string): Reply {
+  /** AssumeRole: credentials of the target account for a role that exists there (with the external id its trust policy asks for), AccessDenied otherwise. */
+  private assumeRole(who: Principal, form: URLSearchParams): Reply {
+    const roleArn = form.get('RoleArn') ?? '';
+    const sessionName = form.get('RoleSessionName') ?? '';
+    const externalId = form.get('ExternalId') ?? undefined;
+    const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+    const target = match ? (match[1] === who.account.account ? who.account : this.accounts.get(match[1])) : undefined;
+    const role = target ? Object.values(target.roles).find((r) => r.arn === roleArn) : undefined;
+    const statements = ((role?.trust as { Statement?: Array<{ Condition?: Record<string, Record<string, string>> }> } | undefined)?.Statement ?? []);
+    const required = statements.map((st) => st.Condition?.StringEquals?.['sts:ExternalId']).find((v) => v !== undefined);
+    const granted = role !== undefined && (required === undefined || required === externalId);
+    this.assumeRoles.push({ callerAccount: who.account.account, roleArn, sessionName, ...(externalId !== undefined ? { externalId } : {}), granted });
+    if (!granted || !target || !match) {
+      return queryError(STS_NS, 403, 'AccessDenied', `User: ${who.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    }
+    const accessKeyId = `ASIAFAKE${target.account}${String(this.sessions.size + 1).padStart(4, '0')}`;
+    const token = `session-token-${accessKeyId}`;
+    const arn = `arn:aws:sts::${target.account}:assumed-role/${match[2]}/${sessionName}`;
+    this.sessions.set(accessKeyId, { account: target, arn, token });
+    // Only the SDK reads the expiry (it must lie ahead of the real clock); no test depends on it.
+    const expiration = new Date(Date.now() + 3600_000).toISOString();
+    return xml(`<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult><AssumedRoleUser><Arn>${arn}</Arn><AssumedRoleId>AROAFAKE:${sessionName}</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>fake-secret-${accessKeyId}</SecretAccessKey><SessionToken>${token}</SessionToken><Expiration>${expiration}</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+  }
+
+  /** ListAccountsForParent and ListChildren (OUs), PAGE_SIZE at a time, to the organization's admins only. */
+  private organizations(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSOrganizationsV20161128\./, '') || `Unknown:${req.method}`;
+    this.record(who, 'organizations', region, operation, req);
+    const org = this.organization;
+    if (!org) {
+      return jsonError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+    }
+    if (!org.admins.includes(who.account.account)) {
+      return jsonError(400, 'AccessDeniedException', 'You don\'t have permissions to access this resource.');
+    }
+    const input = JSON.parse(body || '{}') as { ParentId?: string; NextToken?: string; ChildType?: string };
+    const parent = org.parents[input.ParentId ?? ''];
+    if (!parent) {
+      return jsonError(400, 'ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.');
+    }
+    const start = Number(input.NextToken ?? '0');
+    const page = <T>(items: T[]): { items: T[]; next?: string } => ({
+      items: items.slice(start, start + PAGE_SIZE),
+      ...(start + PAGE_SIZE < items.length ? { next: String(start + PAGE_SIZE) } : {}),
+    });
+    if (operation === 'ListAccountsForParent') {
+      const { items, next } = page(parent.accounts);
+      return json({
+        Accounts: items.map((a) => {
+          const state = a.state ?? 'ACTIVE';
+          return {
+            Id: a.id, Arn: `arn:aws:organizations::${org.admins[0]}:account/o-fake/${a.id}`, Email: `${a.id}@example.com`, Name: a.name,
+            Status: ['ACTIVE', 'SUSPENDED'].includes(state) ? state : 'PENDING_CLOSURE', State: state, JoinedMethod: 'CREATED', JoinedTimestamp: 1700000000,
+          };
+        }),
+        ...(next ? { NextToken: next } : {}),
+      });
+    }
+    if (operation === 'ListChildren' && input.ChildType === 'ORGANIZATIONAL_UNIT') {
+      const { items, next } = page(parent.children);
+      return json({ Children: items.map((id) => ({ Id: id, Type: 'ORGANIZATIONAL_UNIT' })), ...(next ? { NextToken: next } : {}) });
+    }
+    return jsonError(400, 'InvalidInputException', `read-only fake: ${operation} ${input.ChildType ?? ''}`);
+  }
+
+  /** ListStackInstances, PAGE_SIZE at a time, in the StackSet's home Region and with the caller's CallAs only. */
+  private cloudformation(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
+    const form = new URLSearchParams(body);
+    const action = form.get('Action') ?? `Unknown:${req.method}`;
+    this.record(who, 'cloudformation', region, action, req);
+    if (action !== 'ListStackInstances') {
+      return queryError(CFN_NS, 400, 'InvalidAction', `read-only fake: ${action}`);
+    }
+    const name = form.get('StackSetName') ?? '';
+    const set = this.stackSets[name];
+    if (!set || set.homeRegion !== region || set.callers[who.account.account] !== (form.get('CallAs') ?? 'SELF')) {
+      return queryError(CFN_NS, 404, 'StackSetNotFoundException', `StackSet ${name} not found`);
+    }
+    const start = Number(form.get('NextToken') ?? '0');
+    const items = set.instances.slice(start, start + PAGE_SIZE);
+    const next = start + PAGE_SIZE < set.instances.length ? `<NextToken>${start + PAGE_SIZE}</NextToken>` : '';
+    const members = items.map((i) => `<member><StackSetId>${name}:00000000-0000-0000-0000-000000000000</StackSetId><Region>${i.region}</Region><Account>${i.account}</Account><StackId>arn:aws:cloudformation:${i.region}:${i.account}:stack/StackSet-${name}-x/00000000</StackId><Status>CURRENT</Status><StackInstanceStatus><DetailedStatus>SUCCEEDED</DetailedStatus></StackInstanceStatus><DriftStatus>NOT_CHECKED</DriftStatus></member>`);
+    return xml(`<ListStackInstancesResponse xmlns="${CFN_NS}"><ListStackInstancesResult><Summaries>${members.join('')}</Summaries>${next}</ListStackInstancesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListStackInstancesResponse>`);
+  }
+
+  private kms(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^TrentService\./, '') || `Unknown:${req.method}`;
-    this.record('kms', region, operation, req);
+    this.record(who, 'kms', region, operation, req);
     const input = JSON.parse(body || '{}') as { KeyId?: string; PolicyName?: string };
-    const key = this.account.keys[input.KeyId ?? ''];
+    const key = who.account.keys[input.KeyId ?? ''];
     if (operation === 'DescribeKey' || operation === 'GetKeyPolicy') {
       if (!key) {
         return jsonError(400, 'NotFoundException', `Key '${input.KeyId}' does not exist`);
@@ -582,17 +767,17 @@ export class FakeAws {
     return jsonError(400, 'UnsupportedOperationException', `read-only fake: ${operation}`);
   }
 
-  private logs(req: http.IncomingMessage, body: string, region: string): Reply {
+  private logs(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^Logs_20140328\./, '') || `Unknown:${req.method}`;
-    this.record('logs', region, operation, req);
+    this.record(who, 'logs', region, operation, req);
     if (operation !== 'DescribeLogGroups') {
       return jsonError(400, 'InvalidOperationException', `read-only fake: ${operation}`);
     }
     const input = JSON.parse(body || '{}') as { logGroupNamePrefix?: string };
-    const groups = (this.account.logGroups[region] ?? [])
+    const groups = (who.account.logGroups[region] ?? [])
       .filter((g) => g.logGroupName.startsWith(input.logGroupNamePrefix ?? ''))
       .sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : 1))
-      .map((g) => ({ ...g, arn: `arn:aws:logs:${region}:${this.account.account}:log-group:${g.logGroupName}:*`, creationTime: 1700000000000, storedBytes: 0 }));
+      .map((g) => ({ ...g, arn: `arn:aws:logs:${region}:${who.account.account}:log-group:${g.logGroupName}:*`, creationTime: 1700000000000, storedBytes: 0 }));
     return json({ logGroups: groups });
   }
 }

@@ -3,7 +3,7 @@
  * its printed table. `useFakeAccount()` starts the fake for the calling test file.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { createRegionClients, guardReadOnly, RegionClients } from '../src/clients';
+import { createRegionClients, guardReadOnly, RegionClients, SessionCredentials } from '../src/clients';
 import { formatTable } from '../src/report';
 import { runVerify } from '../src/run';
 import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus, VerifyOptions, VerifyOutcome } from '../src/types';
@@ -46,10 +46,10 @@ function setEnv(key: string, value: string | undefined): void {
 
 export const OPTIONS: VerifyOptions = { regions: ['us-east-1'], nopsRoleName: NOPS_ROLE };
 
-/** Clients for the fake; `ap-none-1` gets a Bedrock client whose endpoint does not resolve, as in a Region without Bedrock. */
+/** Clients for the fake (with an assumed role's credentials, if given); `ap-none-1` gets a Bedrock client whose endpoint does not resolve, as in a Region without Bedrock. */
 const made: RegionClients[] = [];
-export function clients(region: string): RegionClients {
-  const c = createRegionClients(region);
+export function clients(region: string, credentials?: SessionCredentials): RegionClients {
+  const c = createRegionClients(region, credentials ? { credentials } : {});
   made.push(c);
   if (region !== 'ap-none-1') {
     return c;

@@ -411,3 +411,18 @@ test('the command line: progress only on a terminal stderr, colors only on a ter
   await main(['verify', '--regions', 'us-east-1'], { stdout: { write: (t: string) => table.push(t), isTTY: true }, stderr: { write: () => true }, env: {} });
   expect(table.join('')).toContain('\x1b[32mPASS\x1b[39m');
 });
+
+test('the command line: --csv for one account: a header and a line per Region with its worst status and S3 Data Prefix', async () => {
+  const account = healthyAccount(NOW);
+  account.logging['eu-west-1'] = undefined;
+  fake.reset(account);
+  const out: string[] = [];
+  const code = await main(['verify', '--regions', 'us-east-1,eu-west-1', '--csv'], { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true }, env: {} }, { now: () => NOW });
+  expect(code).toBe(1);
+  expect(out.join('').split('\r\n')).toEqual([
+    'account,name,region,status,access,s3_data_prefix,last_log,problem,fix',
+    `${ACCOUNT},,us-east-1,PASS,caller,s3://${BUCKET}/${PREFIX}/,2026-03-10T10:32:00.000Z,,`,
+    `${ACCOUNT},,eu-west-1,FAIL,caller,,,Model invocation logging enabled: model invocation logging is off in eu-west-1,"deploy BedrockInvocationLoggingStack to eu-west-1 (or the StackSet), or turn it on in the Bedrock console: Settings > Model invocation logging"`,
+    '',
+  ]);
+});

@@ -1,0 +1,160 @@
+/**
+ * The organization mode: the same read-only checks as `runVerify`, in every target account and
+ * Region, each account read through a role assumed once, with at most `concurrency` account-Regions
+ * at a time. An account whose role cannot be assumed is reported, never thrown.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { assumedRoleArn, assumeRole, unreachableAccount, Unreachable } from './assume';
+import { verifyRegion } from './checks';
+import { createOrganizationClients, createRegionClients, destroyClients, OrganizationClients, SessionCredentials } from './clients';
+import { organizationOptionProblems } from './organization-options';
+import { pool } from './pool';
+import { credentialMessage, VerifyDeps } from './run';
+import { countStatuses, regionReport, worstStatus } from './status';
+import { resolveTargets, TargetAccount, TargetError } from './targets';
+import { AccountReport, CheckStatus, DEFAULT_CONCURRENCY, OrganizationOptions, OrganizationOutcome, OrganizationReport, RegionReport } from './types';
+
+/** What `runOrganization` needs beyond `VerifyDeps`; every member has a real default. */
+export interface OrganizationDeps extends VerifyDeps {
+  /** STS, Organizations and CloudFormation clients of the caller, in the home Region. @default real guarded clients on the standard credential chain */
+  readonly organizationClients?: (region: string) => OrganizationClients;
+}
+
+/** How one account is read: through an assumed role, with the caller's own credentials, or not at all. */
+type Session =
+  | { readonly access: 'assumed-role'; readonly credentials: SessionCredentials; readonly sessionArn: string }
+  | { readonly access: 'caller'; readonly sessionArn: string }
+  | ({ readonly access: 'unreachable' } & Unreachable);
+
+interface Task {
+  readonly target: TargetAccount;
+  readonly region: string;
+}
+
+/** Reads every target account and Region. Exit code 0 when nothing failed, 1 when an account-Region failed or an account could not be read, 2 for usage, credential or listing errors. */
+export async function runOrganization(options: OrganizationOptions, deps: OrganizationDeps = {}): Promise<OrganizationOutcome> {
+  const problems = organizationOptionProblems(options);
+  if (problems.length > 0) {
+    return { exitCode: 2, error: problems.join('\n') };
+  }
+  const home = options.stackSetRegion ?? options.regions[0];
+  const org = deps.organizationClients ? deps.organizationClients(home) : createOrganizationClients(home, { profile: options.profile });
+  try {
+    let callerAccount: string;
+    let callerArn: string;
+    try {
+      const identity = await org.sts.send(new GetCallerIdentityCommand({}));
+      callerAccount = identity.Account ?? '';
+      callerArn = identity.Arn ?? '';
+      if (!/^\d{12}$/.test(callerAccount)) {
+        return { exitCode: 2, error: `STS returned no account id (${JSON.stringify(callerAccount)})` };
+      }
+    } catch (e) {
+      return { exitCode: 2, error: credentialMessage(e, home) };
+    }
+    const partition = callerArn.split(':')[1] || 'aws';
+
+    let targets: TargetAccount[];
+    try {
+      targets = await resolveTargets(org, options, home);
+    } catch (e) {
+      if (e instanceof TargetError) {
+        return { exitCode: 2, error: e.message };
+      }
+      throw e;
+    }
+
+    const regionsOf = (t: TargetAccount): string[] => [...new Set(options.regions.length > 0 ? options.regions : t.stackInstanceRegions)];
+    const roleArnOf = (account: string): string => assumedRoleArn(partition, account, options.assumeRoleName, options.assumeRolePath ?? '/');
+    const sessions = new Map<string, Promise<Session>>();
+    // One AssumeRole per account, however many of its Regions start at once.
+    const sessionFor = (account: string): Promise<Session> => {
+      let session = sessions.get(account);
+      if (!session) {
+        session = account === callerAccount
+          ? Promise.resolve({ access: 'caller', sessionArn: callerArn })
+          : assumeRole(org.sts, roleArnOf(account), options.externalId).then(
+            (s): Session => ({ access: 'assumed-role', ...s }),
+            (e): Session => ({ access: 'unreachable', ...unreachableAccount(e, { roleArn: roleArnOf(account), account, callerArn, region: home, externalId: options.externalId }) }),
+          );
+        sessions.set(account, session);
+      }
+      return session;
+    };
+
+    // Account by account, so that an account's Regions run together and its credentials are short-lived.
+    const tasks: Task[] = targets.filter((t) => !t.inactiveState).flatMap((target) => regionsOf(target).map((region) => ({ target, region })));
+    const now = (deps.now ?? (() => new Date()))();
+    const running = new Set<string>();
+    let done = 0;
+    const progress = (): void => deps.onProgress?.({ done, total: tasks.length, running: [...running] });
+    progress();
+    const results = await pool(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, async ({ target, region }): Promise<RegionReport | undefined> => {
+      const label = `${target.account} ${region}`;
+      running.add(label);
+      progress();
+      try {
+        const session = await sessionFor(target.account);
+        if (session.access === 'unreachable') {
+          return undefined;
+        }
+        const credentials = session.access === 'assumed-role' ? session.credentials : undefined;
+        const clients = deps.clients
+          ? deps.clients(region, credentials)
+          : createRegionClients(region, credentials ? { credentials } : { profile: options.profile });
+        try {
+          return regionReport(region, await verifyRegion({ region, account: target.account, partition, options, clients, now }));
+        } finally {
+          if (!deps.clients) {
+            destroyClients(clients);
+          }
+        }
+      } finally {
+        running.delete(label);
+        done++;
+        progress();
+      }
+    });
+
+    const byAccount = new Map<string, RegionReport[]>();
+    tasks.forEach((task, i) => {
+      const report = results[i];
+      if (report) {
+        byAccount.set(task.target.account, [...(byAccount.get(task.target.account) ?? []), report]);
+      }
+    });
+    const accounts: AccountReport[] = [];
+    for (const target of targets) {
+      accounts.push(accountReport(target, regionsOf(target), byAccount.get(target.account) ?? [], target.inactiveState ? undefined : await sessionFor(target.account), roleArnOf(target.account)));
+    }
+    const pairs: CheckStatus[] = accounts.flatMap((a) => (a.access === 'assumed-role' || a.access === 'caller'
+      ? a.regions.map((r) => r.status)
+      : a.requestedRegions.map(() => a.status)));
+    const counts = countStatuses(pairs);
+    const unreachable = accounts.filter((a) => a.access === 'unreachable').length;
+    const report: OrganizationReport = { callerAccount, callerArn, partition, accounts, ok: counts.FAIL === 0, counts, unreachable };
+    return { report, exitCode: report.ok ? 0 : 1 };
+  } finally {
+    if (!deps.organizationClients) {
+      destroyClients(org);
+    }
+  }
+}
+
+function accountReport(target: TargetAccount, requestedRegions: string[], regions: RegionReport[], session: Session | undefined, roleArn: string): AccountReport {
+  const base = { account: target.account, ...(target.name ? { name: target.name } : {}), requestedRegions };
+  if (!session) {
+    return { ...base, access: 'not-active', status: 'SKIP', error: `the account is ${target.inactiveState}: not read`, regions: [] };
+  }
+  if (session.access === 'unreachable') {
+    return { ...base, access: 'unreachable', roleArn, status: 'FAIL', error: session.error, fix: session.fix, regions: [] };
+  }
+  return {
+    ...base,
+    access: session.access,
+    ...(session.access === 'assumed-role' ? { roleArn } : {}),
+    sessionArn: session.sessionArn,
+    status: worstStatus(regions.map((r) => r.status)),
+    regions,
+  };
+}

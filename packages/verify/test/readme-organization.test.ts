@@ -1,0 +1,119 @@
+/**
+ * README.md, "Verifying an organization": its commands run as written (in process, against the fake
+ * organization), its CSV header is the one printed, and its two policies cover every call verify
+ * makes, into a member account (the read-only role) and as the caller.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../src/cli';
+import { CSV_COLUMNS } from '../src/organization-report';
+import { fake, NOW, useFakeAccount } from './harness';
+import { emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, STACK_SET, STACK_SETS, withRole } from './organization-world';
+
+useFakeAccount();
+
+const README = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+const SECTION = README.slice(README.indexOf('### Verifying an organization'), README.indexOf('## Testing in your own account'));
+
+/** The fenced blocks of the section with the given language. */
+function blocks(language: string): string[] {
+  return [...SECTION.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+}
+
+/** The section's commands, continuation lines joined, as argv after the command name. */
+function commands(): string[][] {
+  return blocks('sh')[0].replace(/\\\n\s*/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.replace(/^npx cdk-bedrock-invocation-logging-verify /, '').split(/\s+/));
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} }, { now: () => NOW });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** IAM actions of the S3, Bedrock, KMS, Logs and IAM operations verify calls (the SDK's names differ from IAM's for some). */
+const IAM_ACTION: Record<string, string> = {
+  'bedrock:GetModelInvocationLoggingConfiguration': 'bedrock:GetModelInvocationLoggingConfiguration',
+  's3:ListBuckets': 's3:ListAllMyBuckets',
+  's3:GetBucketLocation': 's3:GetBucketLocation',
+  's3:GetBucketPolicy': 's3:GetBucketPolicy',
+  's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+  's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+  's3:GetBucketOwnershipControls': 's3:GetBucketOwnershipControls',
+  's3:GetBucketVersioning': 's3:GetBucketVersioning',
+  's3:ListObjectsV2': 's3:ListBucket',
+  's3:HeadObject': 's3:GetObject',
+  'kms:DescribeKey': 'kms:DescribeKey',
+  'kms:GetKeyPolicy': 'kms:GetKeyPolicy',
+  'logs:DescribeLogGroups': 'logs:DescribeLogGroups',
+  'iam:GetRole': 'iam:GetRole',
+  'iam:SimulatePrincipalPolicy': 'iam:SimulatePrincipalPolicy',
+  'sts:AssumeRole': 'sts:AssumeRole',
+  'organizations:ListAccountsForParent': 'organizations:ListAccountsForParent',
+  'organizations:ListChildren': 'organizations:ListChildren',
+  'cloudformation:ListStackInstances': 'cloudformation:ListStackInstances',
+};
+
+/** The Allow actions of a policy document in the README. */
+function actions(policy: string): string[] {
+  const document = JSON.parse(policy) as { Statement: Array<{ Effect: string; Action: string | string[] }> };
+  return document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
+}
+
+/** The members as the README's role names them: BedrockInvocationLoggingVerify beside OrganizationAccountAccessRole. */
+function readmeMembers(): ReturnType<typeof members> {
+  return members(NOW).map((a) => (a.roles.OrganizationAccountAccessRole ? withRole(a, 'BedrockInvocationLoggingVerify') : a));
+}
+
+test('the README\'s organization commands run as written: a list, an OU as CSV, a StackSet from a delegated administrator as JSON', async () => {
+  const [list, unit, stackSet] = commands();
+  fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION });
+  const first = await run(list);
+  expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 1, stderr: '' });
+  expect(first.stdout).toMatch(/^Organization: 2 accounts, caller /);
+
+  fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION });
+  const csv = await run(unit);
+  // The OU holds the healthy account and, in a child OU, one with logging off and one without the role.
+  expect({ code: csv.code, stderr: csv.stderr }).toEqual({ code: 1, stderr: '' });
+  expect(csv.stdout.split('\r\n').slice(1, -1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+    `${HEALTHY},prod,us-east-1,PASS,assumed-role`, `${HEALTHY},prod,eu-west-1,PASS,assumed-role`,
+    '444455556666,team-dev,us-east-1,FAIL,assumed-role', '444455556666,team-dev,eu-west-1,FAIL,assumed-role',
+    '777788889999,team-legacy,us-east-1,FAIL,unreachable', '777788889999,team-legacy,eu-west-1,FAIL,unreachable',
+  ]);
+
+  const admin = '888877776666';
+  fake.reset({ ...emptyAccount(admin), callerArn: `arn:aws:sts::${admin}:assumed-role/Auditor/s` }, {
+    accounts: readmeMembers(), stackSets: { [STACK_SET]: { ...STACK_SETS[STACK_SET], callers: { [admin]: 'DELEGATED_ADMIN' } } },
+  });
+  const json = await run(stackSet);
+  expect(json.code).toBe(1);
+  expect(JSON.parse(json.stdout).accounts.map((a: { access: string }) => a.access)).toEqual(['assumed-role', 'assumed-role', 'unreachable']);
+}, 60_000);
+
+test('the README\'s CSV header is the one printed', () => {
+  expect(SECTION).toContain(`\`${CSV_COLUMNS.join(',')}\``);
+});
+
+test('the README\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
+  const [trust, role, caller] = blocks('json');
+  expect(JSON.parse(trust).Statement[0].Condition.StringEquals['aws:PrincipalOrgID']).toMatch(/^o-/);
+  // GIVEN an OU run and a StackSet run, with the nOps checks
+  fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION, stackSets: STACK_SETS });
+  const argv = ['--regions', 'us-east-1,eu-west-1', '--assume-role-name', 'BedrockInvocationLoggingVerify', '--nops-role-name', 'Nops-Integration-abc123'];
+  await run(['--organizational-unit', 'ou-ab12-cdef3456', ...argv]);
+  await run(['--stack-set', STACK_SET, ...argv]);
+  // THEN
+  const made = (account: (a: string) => boolean): string[] => [...new Set(fake.calls.filter((c) => account(c.account)).map((c) => `${c.service}:${c.operation}`))]
+    .filter((op) => op !== 'sts:GetCallerIdentity').map((op) => IAM_ACTION[op] ?? `unmapped ${op}`);
+  const inMembers = made((a) => a !== MANAGEMENT);
+  expect(inMembers).toContain('iam:SimulatePrincipalPolicy');
+  expect(inMembers.filter((a) => !actions(role).includes(a))).toEqual([]);
+  const asCaller = made((a) => a === MANAGEMENT);
+  expect(asCaller.sort()).toEqual(['cloudformation:ListStackInstances', 'organizations:ListAccountsForParent', 'organizations:ListChildren', 'sts:AssumeRole']);
+  expect(asCaller.filter((a) => !actions(caller).includes(a))).toEqual([]);
+  // No read of log contents: the role has no s3:GetObject.
+  expect(actions(role)).not.toContain('s3:GetObject');
+}, 60_000);
