@@ -73,9 +73,11 @@ export class BedrockTamperGuard extends Construct {
       name: policyName,
       type: 'SERVICE_CONTROL_POLICY',
       description: 'Member accounts cannot turn off or redirect Amazon Bedrock model invocation logging or weaken its buckets, roles and handler (cdk-bedrock-invocation-logging)',
-      // A string, not an object: AWS then stores exactly these characters, the ones the quota counts.
-      content: this.policyJson,
+      content: JSON.parse(this.policyJson),
       targetIds: props.targetIds,
     });
+    // CloudFormation takes Content as an object or a string (the L1 type says object only). As a
+    // string, AWS stores exactly these characters, the ones the quota counts.
+    this.policy.addPropertyOverride('Content', this.policyJson);
   }
 }
