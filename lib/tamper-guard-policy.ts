@@ -68,7 +68,7 @@ export class BedrockTamperGuardPolicy {
     if (partition !== '*' && !(PARTITIONS as readonly string[]).includes(partition)) {
       problems.push(`${prop} ${shown} names partition ${JSON.stringify(partition)}: use one of ${PARTITIONS.join(', ')} or *`);
     }
-    if (!/^(\d{12}|[\d*?]*\*[\d*?]*)$/.test(account)) {
+    if (!/^([\d?]{12}|[\d*?]*\*[\d*?]*)$/.test(account)) {
       problems.push(`${prop} ${shown} has account ${JSON.stringify(account)}: use a 12-digit account id or *`);
     }
     if (path.length > MAX_ROLE_PATH_LENGTH) {
