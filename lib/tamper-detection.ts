@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IAM_PATH } from './facts';
+import { denyGrantsExceptForAwsServices } from './private/kms';
 import { GUARDED_BEDROCK_ACTIONS, GUARDED_BUCKET_OPERATIONS, guardedBucketNamePrefixes } from './private/tamper-guard-coverage';
 
 const EVENTS_PRINCIPAL = 'events.amazonaws.com';
@@ -118,6 +119,7 @@ export class BedrockTamperDetection extends Construct {
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: ['*'],
     }));
+    this.topicEncryptionKey.addToResourcePolicy(denyGrantsExceptForAwsServices());
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'Bedrock invocation logging tamper alerts',
       masterKey: this.topicEncryptionKey,

@@ -2,8 +2,10 @@
  * Detection (-c alertTopic=true, -c alertEventBusArn=ARN): the rule's pattern, evaluated on sample
  * CloudTrail events with the EventBridge semantics of ./event-pattern.ts, and what it delivers to.
  */
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { createApp, STACK_NAME, STACKSET_STACK_NAME } from '../../bin/create-app';
 import { runApp } from '../../bin/main';
 import { IAM_PATH, logBucketName, ARCHIVE_BUCKET_NAME_PREFIX } from '../../lib/facts';
@@ -145,6 +147,18 @@ test('both stacks with detection and the guard synthesize with no cdk-nag findin
     const added = [app.node.findChild(STACK_NAME).node.findChild('TamperDetection'), app.node.findChild(STACKSET_STACK_NAME).node.findChild('TamperGuard')];
     expect(added.flatMap((c) => c.node.findAll()).flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))).toEqual([]);
   }
+});
+
+test('with every option and the topic, the member stack is still small enough for cdk deploy without a bootstrap bucket (51,200 bytes of YAML)', () => {
+  // What `cdk synth` prints and `cdk deploy` sends: path metadata and CDKMetadata on (the CLI's
+  // context), YAML without line folding (within 1% of the CLI's own figure in the README).
+  const app = createApp({ context: { [cxapi.PATH_METADATA_ENABLE_CONTEXT]: true, [cxapi.ANALYTICS_REPORTING_ENABLED_CONTEXT]: true,
+    keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false', alertTopic: 'true' } });
+  const template = app.synth().getStackByName(STACK_NAME).template;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yaml = require(path.join(path.dirname(require.resolve('aws-cdk-lib')), 'node_modules', 'yaml'));
+  expect(Object.keys(template.Resources)).toContain('CDKMetadata');
+  expect(Buffer.byteLength(yaml.stringify(template, { schema: 'yaml-1.1', lineWidth: 0 }), 'utf8')).toBeLessThanOrEqual(51_200);
 });
 
 describe('bad detection context fails with the key, the value and the fix', () => {
