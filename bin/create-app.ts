@@ -1,7 +1,7 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EVENT_BUS_ARN_PATTERN, roleNameFromArn } from '../lib/facts';
+import { EVENT_BUS_ARN_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import * as events from 'aws-cdk-lib/aws-events';
 import {
@@ -11,7 +11,7 @@ import {
 import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
-export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
+export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
   'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'analytics', 'analyticsRequestMetadataKeys',
   'tamperGuard', 'breakGlassRoleArn', 'alertTopic', 'alertEventBusArn'] as const;
 
@@ -27,6 +27,14 @@ export const STACK_NAME = 'BedrockInvocationLogging';
  * would pass the 51,200 bytes `cdk deploy` sends without a bootstrap bucket.
  */
 export const ANALYTICS_STACK_NAME = 'BedrockInvocationLoggingAnalytics';
+
+/**
+ * Name of the stack `alertTopic=true` or `alertEventBusArn` adds beside the member stack: the tamper
+ * detection rule and its topic (or event bus role). A stack of its own for the same reason as
+ * analytics: with every option the member stack is close to the 51,200 bytes `cdk deploy` sends
+ * without a bootstrap bucket, and the rule refers to nothing in it (it matches buckets by name).
+ */
+export const TAMPER_DETECTION_STACK_NAME = 'BedrockInvocationLoggingTamperDetection';
 
 /** Name of the administrator's stack that `rollout=stackset` adds. */
 export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
@@ -107,6 +115,10 @@ export function createApp(props: AppProps = {}): App {
   const cloudWatchLogs = parseBoolean('cloudWatchLogs', context.cloudWatchLogs, errors);
   const kms = parseBoolean('kms', context.kms, errors);
   const textDataDeliveryEnabled = parseBoolean('textDataDeliveryEnabled', context.textDataDeliveryEnabled, errors);
+  const nopsGrantRegion = valid(errors, () => parseList('nopsGrantRegion', context.nopsGrantRegion, REGION_PATTERN, 'us-east-1', errors))?.[0];
+  if (context.nopsGrantRegion !== undefined && typeof context.nopsGrantRegion === 'string' && context.nopsGrantRegion.includes(',')) {
+    errors.add(`context nopsGrantRegion=${JSON.stringify(context.nopsGrantRegion)} names several Regions: name the one whose stack grants the nOps role, for example -c nopsGrantRegion=us-east-1`);
+  }
   const rolloutErrorsBefore = errors.size;
   const rollout = parseString('rollout', context.rollout, errors);
   let targetOuIds: string[] | undefined;
@@ -157,6 +169,7 @@ export function createApp(props: AppProps = {}): App {
     createEncryptionKey: kms,
     textDataDeliveryEnabled,
     nopsRoleName,
+    nopsGrantRegion,
     // With the legacy destination on, nOps may read it too (subject to nOps's own Deny on logs:GetLogEvents).
     nopsLegacyCloudWatchLogsRead: cloudWatchLogs && nopsRoleName !== undefined,
   };
@@ -164,7 +177,7 @@ export function createApp(props: AppProps = {}): App {
   if (analytics && member) errors.collect(() => addAnalyticsStack(app, member, analyticsRequestMetadataKeys));
 
   const alerts = parseAlerts(context, errors);
-  if (alerts && member) errors.collect(() => addTamperDetection(member, alerts));
+  if (alerts) errors.collect(() => addTamperDetection(app, alerts));
 
   if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs, guard }));
   errors.throwIfAny();
@@ -245,12 +258,16 @@ function parseAlerts(context: Record<string, unknown>, errors: ErrorCollector): 
   return undefined;
 }
 
-/** Detection in the member stack: the rule, and the topic (or the central bus) it delivers to. */
-function addTamperDetection(member: BedrockInvocationLoggingStack, alerts: AlertContext): void {
-  const eventBus = alerts.eventBusArn ? events.EventBus.fromEventBusArn(member, 'AlertEventBus', alerts.eventBusArn) : undefined;
-  const detection = new BedrockTamperDetection(member, 'TamperDetection', { eventBus });
+/** The detection stack: the rule, and the topic (or the central bus) it delivers to. */
+function addTamperDetection(app: App, alerts: AlertContext): void {
+  const stack = new Stack(app, TAMPER_DETECTION_STACK_NAME, {
+    synthesizer: new BootstraplessSynthesizer(),
+    description: 'Alerts on attempts to turn off or redirect Amazon Bedrock model invocation logging or weaken its buckets (cdk-bedrock-invocation-logging)',
+  });
+  const eventBus = alerts.eventBusArn ? events.EventBus.fromEventBusArn(stack, 'AlertEventBus', alerts.eventBusArn) : undefined;
+  const detection = new BedrockTamperDetection(stack, 'TamperDetection', { eventBus });
   if (detection.topic) {
-    new CfnOutput(member, 'TamperAlertTopicArn', { description: 'Subscribe to receive attempts to turn off or weaken Bedrock invocation logging', value: detection.topic.topicArn });
+    new CfnOutput(stack, 'TamperAlertTopicArn', { description: 'Subscribe to receive attempts to turn off or weaken Bedrock invocation logging', value: detection.topic.topicArn });
   }
 }
 
@@ -269,6 +286,7 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
     callAs,
     keyPrefix,
     nopsRoleName: stackProps.nopsRoleName,
+    nopsGrantRegion: stackProps.nopsGrantRegion,
     cloudWatchLogs,
     createEncryptionKey: kms,
     textDataDeliveryEnabled,

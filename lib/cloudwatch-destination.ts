@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions, DEFAULT_LOG_GROUP_NAME } from './facts';
+import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions, DEFAULT_LOG_GROUP_NAME, IAM_PATH } from './facts';
 import { sourceScope } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
@@ -107,6 +107,7 @@ export class BedrockCloudWatchDestination extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.serviceRole = new iam.Role(this, 'ServiceRole', {
+      path: IAM_PATH,
       description: 'Lets Amazon Bedrock write model invocation logs to CloudWatch Logs',
       assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL), bedrockSourceConditions(sourceScope(stack))),
     });

@@ -217,6 +217,46 @@ export function libraryRoleArnPattern(partition: string, account: string): strin
   return `arn:${partition}:iam::${account}:role${IAM_PATH}*`;
 }
 
+/**
+ * Read access to the logs in every Region's log bucket of one account, by name pattern, for one
+ * grant per account (the nOps role has room for few managed policies): `s3:ListBucket` with
+ * `s3:prefix` `PREFIX/*`, `s3:GetObject` on this account's log folder
+ * (`PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/*`, so that the bucket wildcard cannot reach
+ * another key that merely contains `/PREFIX/`), both only on buckets this account owns
+ * (`s3:ResourceAccount`), and with SSE-KMS `kms:Decrypt` of this account's keys only through S3
+ * for those buckets (`kms:ViaService`, `kms:EncryptionContext:aws:s3:arn`).
+ */
+export function accountLogsReadStatements(scope: SourceScope, prefix: string, decrypt: boolean): StatementJson[] {
+  const buckets = accountLogBucketsArnPattern(scope.partition, scope.account);
+  const owned = { 's3:ResourceAccount': scope.account };
+  const statements: StatementJson[] = [
+    {
+      Sid: 'ListInvocationLogPrefix',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: buckets,
+      Condition: { StringLike: { 's3:prefix': [`${prefix}/*`] }, StringEquals: owned },
+    },
+    {
+      Sid: 'ReadInvocationLogs',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `${buckets}/${logObjectsFolder(prefix, scope.account)}*`,
+      Condition: { StringEquals: owned },
+    },
+  ];
+  if (decrypt) {
+    statements.push({
+      Sid: 'DecryptInvocationLogs',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: `arn:${scope.partition}:kms:*:${scope.account}:key/*`,
+      Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': `${buckets}` } },
+    });
+  }
+  return statements;
+}
+
 // ---- Tamper guard (service control policy and detection) ---------------------------------------
 
 /**

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,8 @@ import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockLogBucket } from './log-bucket';
 import { ModelInvocationLoggingConfiguration, OnDelete } from './logging-configuration';
 import { grantStatements } from './private/grant';
+import { accountLogsReadStatements } from './facts';
+import { sourceScope } from './private/bedrock';
 import { ErrorCollector } from './private/validation';
 
 /**
@@ -47,6 +49,13 @@ export interface BedrockInvocationLoggingProps {
    * @default false
    */
   readonly createEncryptionKey?: boolean;
+
+  /**
+   * Name of the new bucket. Only with a new bucket.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly bucketName?: string;
 
   /**
    * Where the new bucket's S3 server access logs go. Only with a new bucket.
@@ -193,6 +202,7 @@ export class BedrockInvocationLogging extends Construct {
       keyPrefix: props.keyPrefix,
       encryptionKey: props.encryptionKey,
       createEncryptionKey: props.createEncryptionKey,
+      bucketName: props.bucketName,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       lifecycleRules: props.lifecycleRules,
       removalPolicy: props.removalPolicy,
@@ -268,6 +278,19 @@ export class BedrockInvocationLogging extends Construct {
         resources: [this.requireLogGroup('includeLegacyLogsRead').logGroupArn],
       }));
     }
+    return statements;
+  }
+
+  /**
+   * Statements that read the logs in every Region's log bucket of this account, by the name
+   * scheme `bedrock-invocation-logs-ACCOUNT-*` (see `accountLogsReadStatements` in lib/facts.ts),
+   * and, when asked, the four CloudWatch Logs read actions on this logging's log group. For one
+   * grant per account; the bucket must be named by that scheme.
+   */
+  public accountWideReadStatements(includeLegacyLogsRead: boolean = false): iam.PolicyStatement[] {
+    const statements = accountLogsReadStatements(sourceScope(Stack.of(this)), this.keyPrefix, this.encryptionKey !== undefined)
+      .map((json) => iam.PolicyStatement.fromJson(json));
+    if (includeLegacyLogsRead) statements.push(this.readStatements(true).slice(-1)[0]);
     return statements;
   }
 

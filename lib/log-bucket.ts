@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -52,6 +52,15 @@ export interface BedrockLogBucketProps {
   readonly createEncryptionKey?: boolean;
 
   /**
+   * Name of the new bucket. `BedrockInvocationLoggingStack` names it
+   * `bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX` so that policies can match every Region's
+   * bucket of an account. A name that is not a valid S3 bucket name is refused at synth.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly bucketName?: string;
+
+  /**
    * Bucket that receives S3 server access logs for the new log bucket.
    *
    * @default - a dedicated access-log bucket is created (SSE-S3, versioned, retained)
@@ -76,6 +85,9 @@ export interface BedrockLogBucketProps {
 }
 
 
+/** An S3 bucket name (general purpose buckets). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 /**
  * The S3 destination Bedrock writes model invocation logs to ("large data delivery" included):
  * a bucket with secure defaults (or an existing one), plus the write statement AWS documents for
@@ -96,7 +108,7 @@ export class BedrockLogBucket extends Construct {
       errors.add('encryptionKey and createEncryptionKey: true contradict each other: give a key, or ask for one to be created, not both');
     }
     if (props.bucket) {
-      const forNew = (['createEncryptionKey', 'serverAccessLogsBucket', 'lifecycleRules', 'removalPolicy'] as const)
+      const forNew = (['bucketName', 'createEncryptionKey', 'serverAccessLogsBucket', 'lifecycleRules', 'removalPolicy'] as const)
         .filter((k) => props[k] !== undefined && props[k] !== false);
       if (forNew.length > 0) {
         errors.add(`${forNew.join(', ')} only apply to a bucket this construct creates, but bucket was given: configure the existing bucket ${props.bucket.node.path} directly, or drop bucket`);
@@ -104,6 +116,9 @@ export class BedrockLogBucket extends Construct {
       if (props.encryptionKey && props.bucket.encryptionKey && props.bucket.encryptionKey !== props.encryptionKey) {
         errors.add(`encryptionKey (${props.encryptionKey.node.path}) is not the key of bucket (${props.bucket.encryptionKey.node.path}): give the key the bucket encrypts with, or omit encryptionKey`);
       }
+    }
+    if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName) && !BUCKET_NAME.test(props.bucketName)) {
+      errors.add(`bucketName ${JSON.stringify(props.bucketName)} is not a valid S3 bucket name: use 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit`);
     }
     return keyPrefix;
   }
@@ -140,6 +155,7 @@ export class BedrockLogBucket extends Construct {
         events: NO_EVENT_CONSUMER,
       });
       const bucket = new s3.Bucket(this, 'Resource', {
+        bucketName: props.bucketName,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         enforceSSL: true,

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
-import { BEDROCK_SERVICE_PRINCIPAL } from './facts';
+import { BEDROCK_SERVICE_PRINCIPAL, IAM_PATH } from './facts';
 import { HANDLER_SOURCE_PATH, STATE_PARAMETER_NAME } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS, HIPAA, NIST } from './private/nag';
@@ -150,6 +150,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     errors.throwIfAny();
 
     const role = new iam.Role(this, 'HandlerRole', {
+      path: IAM_PATH,
       description: 'Custom resource handler that manages Bedrock model invocation logging',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });

@@ -1,6 +1,7 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { LOG_BUCKET_NAME_PREFIX } from './facts';
 import { BedrockInvocationLogging } from './invocation-logging';
 import { acknowledgeResourceWildcards } from './private/nag';
 import { ErrorCollector, validateRoleName } from './private/validation';
@@ -28,6 +29,18 @@ export interface NopsIntegrationGrantProps {
   readonly role?: iam.IRole;
 
   /**
+   * Cover every Region's log bucket of this account instead of this logging's bucket only: the
+   * buckets named `bedrock-invocation-logs-ACCOUNT-*` that this account owns (`s3:ResourceAccount`),
+   * the prefix, and with SSE-KMS this account's keys through S3 only. Create it in one Region
+   * (`BedrockInvocationLoggingStack` does, with `nopsGrantRegion`): the role then carries one policy
+   * from this library whatever the number of Regions (IAM allows 10 managed policies per role, 20 at
+   * most). Needs the log bucket named by that scheme.
+   *
+   * @default false - this logging's bucket only
+   */
+  readonly accountWide?: boolean;
+
+  /**
    * Also allow the four CloudWatch Logs read actions on the log group (legacy). Needs
    * `cloudWatchLogs` on the logging. nOps's read-only onboarding policy explicitly denies
    * `logs:GetLogEvents`, and no Allow overrides an explicit Deny.
@@ -47,6 +60,8 @@ export class NopsIntegrationGrant extends Construct {
   public readonly role: iam.IRole;
   /** The policy attached to the role. */
   public readonly policy: iam.ManagedPolicy;
+  /** Whether the grant covers every Region's log bucket of the account (`accountWide`). */
+  public readonly accountWide: boolean;
 
   constructor(scope: Construct, id: string, props: NopsIntegrationGrantProps) {
     super(scope, id);
@@ -60,10 +75,17 @@ export class NopsIntegrationGrant extends Construct {
     if (props.legacyCloudWatchLogsRead && !props.invocationLogging.logGroup) {
       errors.add('legacyCloudWatchLogsRead is true but the logging has cloudWatchLogs off: turn cloudWatchLogs on, or drop legacyCloudWatchLogsRead');
     }
+    const bucketName = props.invocationLogging.bucket.bucketName;
+    if (props.accountWide && !Token.isUnresolved(bucketName) && !bucketName.startsWith(`${LOG_BUCKET_NAME_PREFIX}-`)) {
+      errors.add(`accountWide is true but the log bucket ${JSON.stringify(bucketName)} is not named ${LOG_BUCKET_NAME_PREFIX}-ACCOUNT-REGION-SUFFIX: name it so (bucketName), or drop accountWide`);
+    }
     errors.throwIfAny();
 
+    this.accountWide = props.accountWide ?? false;
     this.role = props.role ?? iam.Role.fromRoleName(this, 'Role', props.roleName!);
-    const statements = props.invocationLogging.readStatements(props.legacyCloudWatchLogsRead ?? false);
+    const statements = props.accountWide
+      ? props.invocationLogging.accountWideReadStatements(props.legacyCloudWatchLogsRead ?? false)
+      : props.invocationLogging.readStatements(props.legacyCloudWatchLogsRead ?? false);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'nOps integration: read Amazon Bedrock model invocation logs under one S3 prefix',
       statements,

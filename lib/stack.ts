@@ -1,10 +1,10 @@
-import { Aws, CfnCondition, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
-import { BEDROCK_SERVICE_PRINCIPAL, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, MAX_KEY_PREFIX_LENGTH, ROLE_NAME_PATTERN } from './facts';
+import { BEDROCK_SERVICE_PRINCIPAL, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, logBucketName, MAX_KEY_PREFIX_LENGTH, REGION_PATTERN, ROLE_NAME_PATTERN } from './facts';
 import { NopsIntegrationGrant } from './nops-integration';
 import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 
@@ -36,6 +36,27 @@ export interface BedrockInvocationLoggingStackProps extends StackProps, BedrockI
    * @default false
    */
   readonly nopsLegacyCloudWatchLogsRead?: boolean;
+
+  /**
+   * Let CloudFormation name the log bucket instead of `bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX`
+   * (SUFFIX: 8 characters of the stack id, so that a bucket retained by a deleted stack never blocks
+   * a new one). The nOps grant then covers this stack's bucket only, and organization-wide policies
+   * (the tamper guard, the log archive) cannot match the bucket by name.
+   *
+   * @default false - the bucket is named by the scheme (unless `bucket` or `bucketName` is given)
+   */
+  readonly generatedBucketName?: boolean;
+
+  /**
+   * The Region whose stack grants the nOps role. The grant covers every Region's log bucket of the
+   * account (by the name scheme, buckets this account owns), so one Region's grant is enough, and
+   * the role gets one managed policy from this library however many Regions are deployed. Stacks
+   * in other Regions add none. With `templateParameters` it is the `NopsGrantRegion` parameter's
+   * default.
+   *
+   * @default - every stack grants (right for one Region; set it when deploying to several)
+   */
+  readonly nopsGrantRegion?: string;
 
   /**
    * Make the per-account choices CloudFormation parameters of the template, for a StackSet, CfCT,
@@ -94,16 +115,26 @@ export class BedrockInvocationLoggingStack extends Stack {
     if (props.nopsLegacyCloudWatchLogsRead && !props.cloudWatchLogs) {
       errors.add('nopsLegacyCloudWatchLogsRead is true but cloudWatchLogs is off: set cloudWatchLogs: true, or drop nopsLegacyCloudWatchLogsRead');
     }
+    checkNopsGrantRegion(props.nopsGrantRegion, errors);
     BedrockInvocationLogging._checkProps(props, errors);
     errors.throwIfAny();
-    this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', props);
+    const named = props.bucketName === undefined && !props.bucket && !props.generatedBucketName;
+    this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', {
+      ...props,
+      bucketName: named ? schemeBucketName(this) : props.bucketName,
+    });
     if (props.nopsRoleName !== undefined || props.nopsRole) {
       this.nopsGrant = new NopsIntegrationGrant(this, 'NopsIntegration', {
         invocationLogging: this.invocationLogging,
         roleName: props.nopsRoleName,
         role: props.nopsRole,
         legacyCloudWatchLogsRead: props.nopsLegacyCloudWatchLogsRead,
+        accountWide: named,
       });
+      if (props.nopsGrantRegion !== undefined) {
+        const here = new CfnCondition(this, 'NopsGrantRegionIsHere', { expression: Fn.conditionEquals(Aws.REGION, props.nopsGrantRegion) });
+        setCondition([this.nopsGrant.policy], here);
+      }
     }
 
     addCommonOutputs(this, this.invocationLogging);
@@ -114,6 +145,18 @@ export class BedrockInvocationLoggingStack extends Stack {
       });
     }
     addStatusOutputs(this, this.invocationLogging, props.skipUnsupportedRegions);
+  }
+}
+
+/** `bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX`, SUFFIX the first 8 characters of the stack id's UUID. */
+function schemeBucketName(stack: Stack): string {
+  const uuid = Fn.select(2, Fn.split('/', stack.stackId));
+  return logBucketName(stack.account, stack.region, Fn.select(0, Fn.split('-', uuid)));
+}
+
+function checkNopsGrantRegion(region: string | undefined, errors: ErrorCollector): void {
+  if (region !== undefined && !Token.isUnresolved(region) && !new RegExp(REGION_PATTERN).test(region)) {
+    errors.add(`nopsGrantRegion ${JSON.stringify(region)} is not a Region name: use one such as "us-east-1" (the Region whose stack grants the nOps role)`);
   }
 }
 
@@ -155,6 +198,10 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   }
   const defaultPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
   if (props.nopsRoleName) validateRoleName(props.nopsRoleName, 'nopsRoleName', errors);
+  checkNopsGrantRegion(props.nopsGrantRegion, errors);
+  if (props.generatedBucketName || props.bucket || props.bucketName !== undefined) {
+    errors.add('bucket, bucketName and generatedBucketName are not offered with templateParameters: every account\'s bucket is named bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX so that one nOps grant per account covers them; drop them, or drop templateParameters');
+  }
   // The CloudWatch parts exist behind the CloudWatchLogs parameter whatever its default: check their props.
   BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors);
   errors.throwIfAny();
@@ -182,8 +229,20 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
     default: String(props.cloudWatchLogs ?? false),
     allowedValues: ['true', 'false'],
   });
+  const nopsGrantRegion = new CfnParameter(stack, 'NopsGrantRegion', {
+    type: 'String',
+    description: 'The one Region whose stack grants the nOps role read access to every Region\'s log bucket of the account; empty = every Region grants',
+    default: props.nopsGrantRegion ?? '',
+    allowedPattern: `^$|${REGION_PATTERN}`,
+    constraintDescription: 'must be empty or a Region name',
+  });
   const hasNopsRole = new CfnCondition(stack, 'HasNopsRole', {
     expression: Fn.conditionNot(Fn.conditionEquals(nopsRoleName.valueAsString, '')),
+  });
+  const grantsNops = new CfnCondition(stack, 'GrantsNops', {
+    expression: Fn.conditionAnd(hasNopsRole, Fn.conditionOr(
+      Fn.conditionEquals(nopsGrantRegion.valueAsString, ''),
+      Fn.conditionEquals(nopsGrantRegion.valueAsString, Aws.REGION))),
   });
   const cloudWatchOn = new CfnCondition(stack, 'CloudWatchLogsOn', {
     expression: Fn.conditionEquals(cloudWatchLogs.valueAsString, 'true'),
@@ -196,6 +255,7 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   const invocationLogging = new BedrockInvocationLogging(stack, 'InvocationLogging', {
     ...loggingProps,
     keyPrefix: keyPrefix.valueAsString,
+    bucketName: schemeBucketName(stack),
     cloudWatchLogs: false,
   });
   const cw = new BedrockCloudWatchDestination(invocationLogging, 'CloudWatch', {
@@ -230,9 +290,11 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   const nopsGrant = new NopsIntegrationGrant(stack, 'NopsIntegration', {
     invocationLogging,
     roleName: nopsRoleName.valueAsString,
+    accountWide: true,
   });
-  // Empty NopsRoleName: no policy, so nothing refers to a role the account may not have.
-  setCondition([nopsGrant.policy], hasNopsRole);
+  // Empty NopsRoleName: no policy, so nothing refers to a role the account may not have. Another
+  // Region than NopsGrantRegion: no policy either, the grant there covers this Region's bucket.
+  setCondition([nopsGrant.policy], grantsNops);
 
   addCommonOutputs(stack, invocationLogging);
   new CfnOutput(stack, 'LogGroupName', {
@@ -241,8 +303,12 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
     condition: cloudWatchOn,
   });
   new CfnOutput(stack, 'NopsGrant', {
-    description: 'Whether the nOps integration role was granted read access to the prefix',
-    value: Fn.conditionIf(hasNopsRole.logicalId, Fn.join('', ['granted to role ', nopsRoleName.valueAsString]), 'none: NopsRoleName is empty').toString(),
+    description: 'Whether this stack granted the nOps integration role read access to the prefix',
+    value: Fn.conditionIf(grantsNops.logicalId,
+      Fn.join('', ['granted to role ', nopsRoleName.valueAsString, ' for every Region\'s log bucket of this account']),
+      Fn.conditionIf(hasNopsRole.logicalId,
+        Fn.join('', ['granted by the stack in ', nopsGrantRegion.valueAsString, ' (it covers every Region\'s log bucket of this account)']),
+        'none: NopsRoleName is empty')).toString(),
   });
   addStatusOutputs(stack, invocationLogging, props.skipUnsupportedRegions);
   return { invocationLogging, nopsGrant };

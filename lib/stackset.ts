@@ -115,6 +115,14 @@ export interface BedrockInvocationLoggingStackSetProps extends BedrockInvocation
   readonly nopsRoleName?: string;
 
   /**
+   * Value of the member template's `NopsGrantRegion` parameter: the one Region whose stack instance
+   * grants the nOps role read access to every Region's log bucket of its account, so that the role
+   * gets one policy from this library per account. Must be one of `regions`.
+   * @default - the first of `regions`
+   */
+  readonly nopsGrantRegion?: string;
+
+  /**
    * Value of the member template's `CloudWatchLogs` parameter.
    * @default false
    */
@@ -174,6 +182,11 @@ export class BedrockInvocationLoggingStackSet extends Construct {
     const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
     const nopsRoleName = props.nopsRoleName ?? '';
     if (nopsRoleName !== '') validateRoleName(nopsRoleName, 'nopsRoleName', errors);
+    const nopsGrantRegion = props.nopsGrantRegion ?? props.regions[0];
+    if (props.nopsGrantRegion !== undefined && !Token.isUnresolved(props.nopsGrantRegion) && !Token.isUnresolved(props.regions)
+      && !props.regions.includes(props.nopsGrantRegion)) {
+      errors.add(`nopsGrantRegion ${JSON.stringify(props.nopsGrantRegion)} is not one of regions (${props.regions.join(', ')}): name a target Region, or drop nopsGrantRegion (the first of regions grants)`);
+    }
     errors.throwIfAny();
 
     this.stackSetName = stackSetName;
@@ -205,6 +218,7 @@ export class BedrockInvocationLoggingStackSet extends Construct {
         { parameterKey: 'KeyPrefix', parameterValue: keyPrefix },
         { parameterKey: 'NopsRoleName', parameterValue: nopsRoleName },
         { parameterKey: 'CloudWatchLogs', parameterValue: String(props.cloudWatchLogs ?? false) },
+        { parameterKey: 'NopsGrantRegion', parameterValue: nopsGrantRegion },
       ],
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: ouIds },

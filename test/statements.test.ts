@@ -248,21 +248,28 @@ describe('all-options stack (KMS, CloudWatch, nOps grant with legacy read, text 
     expect(cr.DependsOn).toEqual(expect.arrayContaining([keyId, logGroupId, roleId, rolePolicyId]));
   });
 
-  test('the nOps grant is one managed policy on the named role with exactly the read statements', () => {
+  test('the nOps grant is one managed policy on the named role, reading every Region\'s log bucket of this account by name, nothing else', () => {
     const [, policy] = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('NopsIntegrationPolicy'))!;
     expect(policy.Properties.Roles).toEqual(['Nops-Integration-abc123']);
-    expect(policy.Properties.ManagedPolicyName).toBeUndefined(); // generated: unique per stack, so per Region
+    expect(policy.Properties.ManagedPolicyName).toBeUndefined(); // generated: unique per stack
+    const buckets = { 'Fn::Join': ['', ['arn:', PARTITION, ':s3:::bedrock-invocation-logs-', ACCOUNT, '-*']] };
+    const owned = { 's3:ResourceAccount': ACCOUNT };
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       {
         Sid: 'ListInvocationLogPrefix', Effect: 'Allow', Action: 's3:ListBucket',
-        Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] },
-        Condition: { StringLike: { 's3:prefix': ['finops/bedrock/*'] } },
+        Resource: buckets,
+        Condition: { StringLike: { 's3:prefix': ['finops/bedrock/*'] }, StringEquals: owned },
       },
       {
         Sid: 'ReadInvocationLogs', Effect: 'Allow', Action: 's3:GetObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/finops/bedrock/*']] },
+        Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':s3:::bedrock-invocation-logs-', ACCOUNT, '-*/finops/bedrock/AWSLogs/', ACCOUNT, '/BedrockModelInvocationLogs/*']] },
+        Condition: { StringEquals: owned },
       },
-      { Sid: 'DecryptInvocationLogs', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      {
+        Sid: 'DecryptInvocationLogs', Effect: 'Allow', Action: 'kms:Decrypt',
+        Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':kms:*:', ACCOUNT, ':key/*']] },
+        Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': buckets } },
+      },
       {
         Sid: 'ReadInvocationLogGroup', Effect: 'Allow',
         Action: ['logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],

@@ -13,7 +13,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { complianceFindings } from '../../bin/compliance';
 import { createApp, STACK_NAME } from '../../bin/create-app';
-import { BedrockInvocationLogging, BedrockInvocationLoggingStack } from '../../lib';
+import { BedrockInvocationLogging, BedrockInvocationLoggingStack, NopsIntegrationGrant } from '../../lib';
 import { ACCOUNT, REGION, TemplateResolver } from './resolve';
 
 export { ACCOUNT, REGION };
@@ -82,7 +82,7 @@ export interface PolicySet {
   readonly bucketName: string;
   readonly bucketPolicy: PolicyDocument;
   readonly key?: { readonly arn: string; readonly policy: PolicyDocument };
-  readonly nops?: { readonly roleArn: string; readonly policies: NamedPolicy[] };
+  readonly nops?: { readonly roleArn: string; readonly policies: NamedPolicy[]; readonly accountWide: boolean };
   readonly cloudWatch?: {
     readonly logGroupName: string;
     readonly roleArn: string;
@@ -130,7 +130,11 @@ export function policySet(s: Synthesized, prefix: string, nopsRoleName?: string)
     bucketName,
     bucketPolicy: bucketPolicies[0].Properties.PolicyDocument,
     key,
-    nops: nopsRoleName ? { roleArn: `arn:aws:iam::${ACCOUNT}:role/${nopsRoleName}`, policies: identityPolicies(s, nopsRoleName) } : undefined,
+    nops: nopsRoleName ? {
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/${nopsRoleName}`,
+      policies: identityPolicies(s, nopsRoleName),
+      accountWide: s.app.node.findAll().some((c) => c instanceof NopsIntegrationGrant && c.accountWide),
+    } : undefined,
     cloudWatch,
     handler: {
       roleArn: s.resolver.getAtt(handlerRoleId, 'Arn'),

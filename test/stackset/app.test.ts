@@ -40,6 +40,7 @@ describe('the app with -c rollout=stackset', () => {
         { ParameterKey: 'KeyPrefix', ParameterValue: 'finops/bedrock' },
         { ParameterKey: 'NopsRoleName', ParameterValue: 'Nops-Integration-abc123' },
         { ParameterKey: 'CloudWatchLogs', ParameterValue: 'true' },
+        { ParameterKey: 'NopsGrantRegion', ParameterValue: 'us-east-1' },
       ],
     });
     // synth-time choice (kms) is in the body

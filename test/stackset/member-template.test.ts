@@ -78,7 +78,7 @@ describe('the member template (the StackSet TemplateBody)', () => {
 
   test('has no asset, no cdk-bootstrap parameter or rule, no CDK metadata', () => {
     expect(Object.keys(MEMBER).sort()).toEqual(['Conditions', 'Description', 'Outputs', 'Parameters', 'Resources']);
-    expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs']);
+    expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion']);
     expect(BODY).not.toMatch(/BootstrapVersion|cdk-bootstrap|hnb659fds|AssetParameters|aws:asset:|aws:cdk:path|CDKMetadata/);
     for (const [id, r] of Object.entries<any>(MEMBER.Resources)) {
       expect([id, Object.keys(r.Metadata ?? {}).filter((k) => k.startsWith('aws:'))]).toEqual([id, []]);
@@ -135,7 +135,9 @@ describe('the member template (the StackSet TemplateBody)', () => {
 describe('per-account parameters', () => {
   test('NopsRoleName empty (the default): the grant policy is not created and nothing refers to it', () => {
     expect(MEMBER.Conditions.HasNopsRole).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NopsRoleName' }, ''] }] });
-    expect(MEMBER.Resources[NOPS_POLICY_ID].Condition).toBe('HasNopsRole');
+    expect(MEMBER.Resources[NOPS_POLICY_ID].Condition).toBe('GrantsNops');
+    expect(MEMBER.Conditions.GrantsNops).toEqual({ 'Fn::And': [{ Condition: 'HasNopsRole' }, { 'Fn::Or': [
+      { 'Fn::Equals': [{ Ref: 'NopsGrantRegion' }, ''] }, { 'Fn::Equals': [{ Ref: 'NopsGrantRegion' }, { Ref: 'AWS::Region' }] }] }] });
     expect(MEMBER.Resources[NOPS_POLICY_ID].Properties.Roles).toEqual([{ Ref: 'NopsRoleName' }]);
     const instance = instantiate(MEMBER);
     expect(instance.conditions.HasNopsRole).toBe(false);

@@ -33,6 +33,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
         { ParameterKey: 'KeyPrefix', ParameterValue: 'bedrock' },
         { ParameterKey: 'NopsRoleName', ParameterValue: '' },
         { ParameterKey: 'CloudWatchLogs', ParameterValue: 'false' },
+        { ParameterKey: 'NopsGrantRegion', ParameterValue: 'us-east-1' }, // the first of regions
       ],
       StackInstancesGroup: [{
         DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456', 'ou-ab12-ghij7890'] },
@@ -42,7 +43,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
     // the body is the member template, as a minified JSON string
     expect(typeof TemplateBody).toBe('string');
     expect(TemplateBody).toBe(JSON.stringify(JSON.parse(TemplateBody)));
-    expect(Object.keys(JSON.parse(TemplateBody).Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs']);
+    expect(Object.keys(JSON.parse(TemplateBody).Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion']);
   });
 
   test('every default can be overridden with flat props', () => {
@@ -60,6 +61,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
       keyPrefix: 'finops/bedrock/',
       nopsRoleName: 'Nops-Integration-abc123',
       cloudWatchLogs: true,
+      nopsGrantRegion: 'eu-west-1',
     });
     expect(props).toMatchObject({
       StackSetName: 'FinOpsBedrockLogging',
@@ -71,6 +73,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
         { ParameterKey: 'KeyPrefix', ParameterValue: 'finops/bedrock' }, // normalised once, like keyPrefix everywhere
         { ParameterKey: 'NopsRoleName', ParameterValue: 'Nops-Integration-abc123' },
         { ParameterKey: 'CloudWatchLogs', ParameterValue: 'true' },
+        { ParameterKey: 'NopsGrantRegion', ParameterValue: 'eu-west-1' },
       ],
     });
     // counts replace the percentages; CloudFormation takes one of each pair

@@ -810,6 +810,11 @@ function describeSimulation(label: string, s: Simulation): string {
 
 const SECURE_TRANSPORT: ContextEntry = { ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] };
 
+/** The bucket's owner, as S3 sets `s3:ResourceAccount` (the log bucket is in the checked account). */
+function resourceAccount(ctx: RegionContext): ContextEntry {
+  return { ContextKeyName: 's3:ResourceAccount', ContextKeyType: 'string', ContextKeyValues: [ctx.account] };
+}
+
 function s3Prefix(value: string): ContextEntry {
   return { ContextKeyName: 's3:prefix', ContextKeyType: 'string', ContextKeyValues: [value] };
 }
@@ -873,8 +878,8 @@ async function checkNopsS3(ctx: RegionContext, rows: Rows, roleName: string, rol
   const grantFix = `let ${roleName} s3:ListBucket on ${bucketArn} with StringLike s3:prefix "${pp}*" and s3:GetObject on ${bucketArn}/${pp}* (NopsIntegrationGrant does this), and remove any Deny that matches them`;
   try {
     const [get, listing] = await Promise.all([
-      simulate(ctx, roleArn, 's3:GetObject', insideObject, [SECURE_TRANSPORT]),
-      simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, ...(pp ? [s3Prefix(pp)] : [])]),
+      simulate(ctx, roleArn, 's3:GetObject', insideObject, [SECURE_TRANSPORT, resourceAccount(ctx)]),
+      simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, resourceAccount(ctx), ...(pp ? [s3Prefix(pp)] : [])]),
     ]);
     const canGet = get.decision !== 'explicitDeny' && (get.decision === 'allowed' || !!access?.grantsInside.get);
     const canList = listing.decision !== 'explicitDeny' && (listing.decision === 'allowed' || !!access?.grantsInside.list);
@@ -916,10 +921,10 @@ async function checkNopsS3(ctx: RegionContext, rows: Rows, roleName: string, rol
     try {
       const sibling = `${target.prefix}-other/`;
       const [getSibling, getRoot, listSibling, listAll] = await Promise.all([
-        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/${sibling}example.json.gz`, [SECURE_TRANSPORT]),
-        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/example.json.gz`, [SECURE_TRANSPORT]),
-        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, s3Prefix(sibling)]),
-        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT]),
+        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/${sibling}example.json.gz`, [SECURE_TRANSPORT, resourceAccount(ctx)]),
+        simulate(ctx, roleArn, 's3:GetObject', `${bucketArn}/example.json.gz`, [SECURE_TRANSPORT, resourceAccount(ctx)]),
+        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, resourceAccount(ctx), s3Prefix(sibling)]),
+        simulate(ctx, roleArn, 's3:ListBucket', bucketArn, [SECURE_TRANSPORT, resourceAccount(ctx)]),
       ]);
       const reads = [[`s3:GetObject on ${sibling}*`, getSibling], ['s3:GetObject on the bucket root', getRoot]] as const;
       const lists = [[`s3:ListBucket with s3:prefix "${sibling}"`, listSibling], ['s3:ListBucket without a prefix', listAll]] as const;
@@ -965,7 +970,11 @@ async function checkNopsS3(ctx: RegionContext, rows: Rows, roleName: string, rol
     rows.skip('nops-kms-decrypt', 'no customer managed KMS key on the bucket');
   } else {
     try {
-      const decrypt = await simulate(ctx, roleArn, 'kms:Decrypt', target.kmsKeyArn, []);
+      // As S3 decrypts for a GetObject: through S3, with the bucket as encryption context (S3 Bucket Keys).
+      const decrypt = await simulate(ctx, roleArn, 'kms:Decrypt', target.kmsKeyArn, [
+        { ContextKeyName: 'kms:ViaService', ContextKeyType: 'string', ContextKeyValues: [`s3.${ctx.region}.amazonaws.com`] },
+        { ContextKeyName: 'kms:EncryptionContext:aws:s3:arn', ContextKeyType: 'string', ContextKeyValues: [bucketArn] },
+      ]);
       if (decrypt.decision === 'allowed') {
         rows.pass('nops-kms-decrypt', `kms:Decrypt on ${target.kmsKeyArn} allowed by the role's policies (the key policy must allow IAM policies too)`);
       } else {

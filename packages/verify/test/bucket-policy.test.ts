@@ -25,7 +25,7 @@ async function independently(account: FakeAccount, action: string, resource: str
       action,
       resource: { resource, accountId: ACCOUNT },
       contextVariables: {
-        'aws:SecureTransport': 'true', 'aws:PrincipalArn': NOPS_ROLE_ARN, 'aws:PrincipalAccount': ACCOUNT, 's3:TlsVersion': '1.2',
+        'aws:SecureTransport': 'true', 'aws:PrincipalArn': NOPS_ROLE_ARN, 'aws:PrincipalAccount': ACCOUNT, 's3:TlsVersion': '1.2', 's3:ResourceAccount': ACCOUNT,
         ...(s3Prefix !== undefined ? { 's3:prefix': s3Prefix } : {}),
       },
     },

@@ -205,7 +205,10 @@ function accountOf(arn: string, fallback: string): string {
 
 /** What IAM's SimulatePrincipalPolicy answers, from the role's attached policies (and a resource policy, which only a user may be simulated with). */
 async function simulateRole(account: FakeAccount, role: FakeRole | undefined, request: SimulationRequest): Promise<{ decision: Decision; matched: string[] }> {
-  const context: Record<string, string | string[]> = Object.fromEntries(Object.entries(request.context).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+  const given: Record<string, string | string[]> = Object.fromEntries(Object.entries(request.context).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+  // iam-simulate ignores keys whose variable part holds ':' (kms:EncryptionContext:aws:s3:arn); IAM
+  // evaluates them: do it here, then hand the rest to iam-simulate.
+  const { context, policies } = applyEncryptionContext(given, (role?.policies ?? []).map((p) => ({ name: p.name, policy: p.policy })));
   const result = await runSimulation({
     request: {
       principal: request.callerArn ?? request.roleArn,
@@ -213,7 +216,7 @@ async function simulateRole(account: FakeAccount, role: FakeRole | undefined, re
       resource: { resource: request.resource, accountId: accountOf(request.resource, account.account) },
       contextVariables: context,
     },
-    identityPolicies: (role?.policies ?? []).map((p) => ({ name: p.name, policy: p.policy })),
+    identityPolicies: policies,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(request.resourcePolicy ? { resourcePolicy: JSON.parse(request.resourcePolicy) } : {}),
@@ -228,6 +231,41 @@ async function simulateRole(account: FakeAccount, role: FakeRole | undefined, re
   const decision: Decision = verdict === 'Allowed' ? 'allowed' : verdict === 'ExplicitlyDenied' ? 'explicitDeny' : 'implicitDeny';
   const statements = decision === 'allowed' ? analysis?.identityAnalysis?.allowStatements : decision === 'explicitDeny' ? analysis?.identityAnalysis?.denyStatements : [];
   return { decision, matched: [...new Set((statements ?? []).map((s) => s.policyId))] };
+}
+
+const ENCRYPTION_CONTEXT = /^kms:encryptioncontext:/i;
+
+/**
+ * Evaluates `kms:EncryptionContext:*` conditions (StringEquals / StringLike, as the library writes
+ * them) against the request context: a statement whose such condition fails is dropped, one whose
+ * condition holds keeps its other conditions. Those keys leave the context too.
+ */
+function applyEncryptionContext(context: Record<string, string | string[]>, policies: Array<{ name: string; policy: any }>):
+{ context: Record<string, string | string[]>; policies: Array<{ name: string; policy: any }> } {
+  const rest = Object.fromEntries(Object.entries(context).filter(([k]) => !ENCRYPTION_CONTEXT.test(k)));
+  const valueOf = (key: string) => Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+  const holds = (operator: string, key: string, expected: unknown): boolean => {
+    const actual = valueOf(key);
+    if (actual === undefined) return false;
+    const wanted = [expected].flat().map(String);
+    const like = (v: string, p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(v);
+    return [actual].flat().some((v) => wanted.some((w) => (operator === 'StringLike' ? like(v, w) : v === w)));
+  };
+  const rewritten = policies.map(({ name, policy }) => {
+    const statements = [policy.Statement].flat().flatMap((st: any) => {
+      if (!st.Condition) return [st];
+      const condition: Record<string, Record<string, unknown>> = {};
+      for (const [operator, block] of Object.entries<Record<string, unknown>>(st.Condition)) {
+        for (const [key, expected] of Object.entries(block)) {
+          if (!ENCRYPTION_CONTEXT.test(key)) (condition[operator] ??= {})[key] = expected;
+          else if (!holds(operator, key, expected)) return [];
+        }
+      }
+      return [{ ...st, Condition: Object.keys(condition).length ? condition : undefined }];
+    });
+    return { name, policy: { ...policy, Statement: statements } };
+  });
+  return { context: rest, policies: rewritten };
 }
 
 function xmlEscape(value: string): string {
