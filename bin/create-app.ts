@@ -1,17 +1,22 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { REGION_PATTERN, roleNameFromArn } from '../lib/facts';
+import { EVENT_BUS_ARN_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
 import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
-import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics, StackSetCallAs } from '../lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import {
+  BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics, BedrockTamperDetection,
+  BedrockTamperGuard, BedrockTamperGuardPolicy, StackSetCallAs,
+} from '../lib';
 import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
 export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
-  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'analytics', 'analyticsRequestMetadataKeys'] as const;
+  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'analytics', 'analyticsRequestMetadataKeys',
+  'tamperGuard', 'breakGlassRoleArn', 'alertTopic', 'alertEventBusArn'] as const;
 
 /** Context keys that only `rollout=stackset` reads. */
-const ROLLOUT_KEYS = ['targetOuIds', 'targetRegions', 'callAs'] as const;
+const ROLLOUT_KEYS = ['targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn'] as const;
 
 /** Name of the stack `cdk deploy` creates in a member account. */
 export const STACK_NAME = 'BedrockInvocationLogging';
@@ -22,6 +27,14 @@ export const STACK_NAME = 'BedrockInvocationLogging';
  * would pass the 51,200 bytes `cdk deploy` sends without a bootstrap bucket.
  */
 export const ANALYTICS_STACK_NAME = 'BedrockInvocationLoggingAnalytics';
+
+/**
+ * Name of the stack `alertTopic=true` or `alertEventBusArn` adds beside the member stack: the tamper
+ * detection rule and its topic (or event bus role). A stack of its own for the same reason as
+ * analytics: with every option the member stack is close to the 51,200 bytes `cdk deploy` sends
+ * without a bootstrap bucket, and the rule refers to nothing in it (it matches buckets by name).
+ */
+export const TAMPER_DETECTION_STACK_NAME = 'BedrockInvocationLoggingTamperDetection';
 
 /** Name of the administrator's stack that `rollout=stackset` adds. */
 export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
@@ -111,7 +124,9 @@ export function createApp(props: AppProps = {}): App {
   let targetOuIds: string[] | undefined;
   let targetRegions: string[] | undefined;
   let callAs: StackSetCallAs | undefined;
+  let guard: TamperGuardContext | undefined;
   if (rollout === 'stackset') {
+    guard = parseTamperGuard(context, errors);
     targetOuIds = parseList('targetOuIds', context.targetOuIds, BedrockInvocationLoggingStackSet.ORGANIZATIONAL_UNIT_ID_PATTERN, 'ou-ab12-cdef3456,ou-ab12-ghij7890', errors);
     targetRegions = parseList('targetRegions', context.targetRegions, BedrockInvocationLoggingStackSet.REGION_PATTERN, 'us-east-1,eu-west-1', errors);
     if (context.targetOuIds === undefined) {
@@ -161,7 +176,10 @@ export function createApp(props: AppProps = {}): App {
   const member = errors.collect(() => new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps));
   if (analytics && member) errors.collect(() => addAnalyticsStack(app, member, analyticsRequestMetadataKeys));
 
-  if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs }));
+  const alerts = parseAlerts(context, errors);
+  if (alerts) errors.collect(() => addTamperDetection(app, alerts));
+
+  if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs, guard }));
   errors.throwIfAny();
   return app;
 }
@@ -205,6 +223,52 @@ interface RolloutTargets {
   readonly targetOuIds: string[];
   readonly targetRegions: string[];
   readonly callAs?: StackSetCallAs;
+  readonly guard?: TamperGuardContext;
+}
+
+interface TamperGuardContext { readonly breakGlassRoleArn?: string }
+
+/** `tamperGuard` and `breakGlassRoleArn` (rollout=stackset only): undefined unless the guard is on. */
+function parseTamperGuard(context: Record<string, unknown>, errors: ErrorCollector): TamperGuardContext | undefined {
+  const on = parseBoolean('tamperGuard', context.tamperGuard, errors);
+  const breakGlassRoleArn = parseString('breakGlassRoleArn', context.breakGlassRoleArn, errors);
+  if (breakGlassRoleArn === undefined) return on ? {} : undefined;
+  if (!on) {
+    if (context.tamperGuard === undefined || on === false) errors.add('context breakGlassRoleArn is only read with tamperGuard=true: add -c tamperGuard=true, or drop it');
+    return undefined;
+  }
+  BedrockTamperGuardPolicy.breakGlassRoleArnProblems(breakGlassRoleArn, 'context breakGlassRoleArn').forEach((p) => errors.add(p));
+  return { breakGlassRoleArn };
+}
+
+interface AlertContext { readonly eventBusArn?: string }
+
+/** `alertTopic` or `alertEventBusArn`: undefined unless detection is on. */
+function parseAlerts(context: Record<string, unknown>, errors: ErrorCollector): AlertContext | undefined {
+  const topic = parseBoolean('alertTopic', context.alertTopic, errors);
+  const eventBusArn = parseString('alertEventBusArn', context.alertEventBusArn, errors);
+  if (eventBusArn === undefined) return topic ? {} : undefined;
+  if (topic) {
+    errors.add('context alertTopic=true and alertEventBusArn are both given: alerts go to a topic in the account or to the event bus; drop one');
+  } else if (!new RegExp(EVENT_BUS_ARN_PATTERN).test(eventBusArn)) {
+    errors.add(`context alertEventBusArn=${JSON.stringify(eventBusArn)} is not an event bus ARN: use -c alertEventBusArn=arn:aws:events:us-east-1:123456789012:event-bus/NAME`);
+  } else {
+    return { eventBusArn };
+  }
+  return undefined;
+}
+
+/** The detection stack: the rule, and the topic (or the central bus) it delivers to. */
+function addTamperDetection(app: App, alerts: AlertContext): void {
+  const stack = new Stack(app, TAMPER_DETECTION_STACK_NAME, {
+    synthesizer: new BootstraplessSynthesizer(),
+    description: 'Alerts on attempts to turn off or redirect Amazon Bedrock model invocation logging or weaken its buckets (cdk-bedrock-invocation-logging)',
+  });
+  const eventBus = alerts.eventBusArn ? events.EventBus.fromEventBusArn(stack, 'AlertEventBus', alerts.eventBusArn) : undefined;
+  const detection = new BedrockTamperDetection(stack, 'TamperDetection', { eventBus });
+  if (detection.topic) {
+    new CfnOutput(stack, 'TamperAlertTopicArn', { description: 'Subscribe to receive attempts to turn off or weaken Bedrock invocation logging', value: detection.topic.topicArn });
+  }
 }
 
 /** The administrator's stack of `rollout=stackset`: the StackSet and what to know about it. */
@@ -235,6 +299,13 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
     description: 'What stack instances do in a Region without Amazon Bedrock',
     value: 'skipped: the member template sets skipUnsupportedRegions, so such a Region succeeds without configuring anything (stack output LoggingConfigurationStatus starts with "Skipped:")',
   });
+  if (targets.guard) {
+    const guard = new BedrockTamperGuard(admin, 'TamperGuard', { targetIds: targetOuIds, breakGlassRoleArn: targets.guard.breakGlassRoleArn });
+    new CfnOutput(admin, 'TamperGuardPolicyId', {
+      description: 'Service control policy attached to the target OUs: see the README, "Tamper guard", before deploying in a guarded account',
+      value: guard.policy.attrId,
+    });
+  }
   new CfnOutput(admin, 'ManagementAccount', {
     description: 'Service-managed StackSets never deploy to the management account',
     value: `not covered by the StackSet: run cdk deploy ${STACK_NAME} in the management account if it uses Amazon Bedrock`,

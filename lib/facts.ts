@@ -259,3 +259,31 @@ export function accountLogsReadStatements(scope: SourceScope, prefix: string, de
   }
   return statements;
 }
+
+// ---- Tamper guard (service control policy and detection) ---------------------------------------
+
+/**
+ * Start of the custom resource handler's function name (the function name is `PREFIX-SUFFIX`, the
+ * suffix unique to the stack), so that the tamper-guard SCP can name the function:
+ * `arn:*:lambda:*:*:function:cdk-bedrock-invocation-logging-handler*`.
+ */
+export const HANDLER_FUNCTION_NAME_PREFIX = 'cdk-bedrock-invocation-logging-handler';
+
+/**
+ * Start of the name of the role CloudFormation StackSets assumes in each member account of a
+ * service-managed StackSet (`stacksets-exec-` and a hash, on path `/`).
+ */
+export const STACKSETS_EXECUTION_ROLE_NAME_PREFIX = 'stacksets-exec-';
+
+/** AWS Organizations quota: characters in one service control policy (whitespace counts). */
+export const MAX_SCP_CHARACTERS = 5_120;
+
+/** IAM quotas: characters of a role's path (slashes included) and of its name. */
+export const MAX_ROLE_PATH_LENGTH = 512;
+export const MAX_ROLE_NAME_LENGTH = 64;
+
+/** The partitions a role ARN pattern may name (or `*`). */
+export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
+
+/** An EventBridge event bus ARN (`arn:aws:events:REGION:ACCOUNT:event-bus/NAME`). */
+export const EVENT_BUS_ARN_PATTERN = `^arn:aws[a-z-]*:events:${REGION_PATTERN.slice(1, -1)}:\\d{12}:event-bus/[\\w.\\-/]{1,256}$`;

@@ -8,3 +8,6 @@ export * from './stackset-options';
 export * from './member-template';
 export * from './stackset';
 export * from './log-analytics';
+export * from './tamper-guard-policy';
+export * from './tamper-guard';
+export * from './tamper-detection';

@@ -8,6 +8,7 @@ import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
 import { bedrockEncryptStatement, bedrockWriteStatement, DEFAULT_KEY_PREFIX } from './facts';
 import { sourceScope } from './private/bedrock';
+import { denyGrantsExceptForAwsServices } from './private/kms';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
 
@@ -209,16 +210,7 @@ export class BedrockLogBucket extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    // Control Tower CT.KMS.PR.3: only AWS services may hold grants on the key. S3 and Bedrock use
-    // GenerateDataKey and Decrypt, never grants.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyGrantsExceptForAwsServices',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
+    key.addToResourcePolicy(denyGrantsExceptForAwsServices());
     return key;
   }
 }
