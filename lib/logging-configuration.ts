@@ -4,9 +4,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
-import { BEDROCK_SERVICE_PRINCIPAL, IAM_PATH } from './facts';
+import { BEDROCK_SERVICE_PRINCIPAL, HANDLER_FUNCTION_NAME_PREFIX, IAM_PATH } from './facts';
 import { inlineHandlerCode } from './handler/inline';
-import { STATE_PARAMETER_NAME } from './private/bedrock';
+import { stackIdSuffix, STATE_PARAMETER_NAME } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS, HIPAA, NIST } from './private/nag';
 import { ErrorCollector } from './private/validation';
@@ -209,6 +209,8 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     });
 
     this.handler = new lambda.Function(this, 'Handler', {
+      // A fixed prefix, so that the tamper-guard SCP can name the function in every account.
+      functionName: `${HANDLER_FUNCTION_NAME_PREFIX}-${stackIdSuffix(stack)}`,
       description: 'Manages Bedrock model invocation logging for this account and Region (inline, no assets)',
       runtime,
       handler: 'index.handler',

@@ -6,6 +6,7 @@ import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
 import { BEDROCK_SERVICE_PRINCIPAL, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, logBucketName, MAX_KEY_PREFIX_LENGTH, REGION_PATTERN, ROLE_NAME_PATTERN } from './facts';
 import { NopsIntegrationGrant } from './nops-integration';
+import { stackIdSuffix } from './private/bedrock';
 import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 
 // Custom resource property names are owned by the handler (see logging-configuration.ts).
@@ -150,8 +151,7 @@ export class BedrockInvocationLoggingStack extends Stack {
 
 /** `bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX`, SUFFIX the first 8 characters of the stack id's UUID. */
 function schemeBucketName(stack: Stack): string {
-  const uuid = Fn.select(2, Fn.split('/', stack.stackId));
-  return logBucketName(stack.account, stack.region, Fn.select(0, Fn.split('-', uuid)));
+  return logBucketName(stack.account, stack.region, stackIdSuffix(stack));
 }
 
 function checkNopsGrantRegion(region: string | undefined, errors: ErrorCollector): void {

@@ -2,7 +2,7 @@ import { App, BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  accountLogBucketsArnPattern, IAM_PATH, LOG_BUCKET_NAME_PREFIX, LONGEST_REGION_NAME, MAX_BUCKET_NAME_LENGTH, REGION_PATTERN,
+  accountLogBucketsArnPattern, HANDLER_FUNCTION_NAME_PREFIX, IAM_PATH, LOG_BUCKET_NAME_PREFIX, LONGEST_REGION_NAME, MAX_BUCKET_NAME_LENGTH, REGION_PATTERN,
 } from '../lib/facts';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStack } from '../lib';
 import { TemplateResolver } from './security/resolve';
@@ -73,6 +73,14 @@ describe('the log bucket name', () => {
     });
     expect(resourcesOfType(Template.fromStack(stack), 'AWS::S3::Bucket')).toEqual([]);
   });
+});
+
+test('the custom resource handler is named cdk-bedrock-invocation-logging-handler-SUFFIX (the tamper guard names it)', () => {
+  const fn = Object.values<any>(MEMBER.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+  expect(fn.Properties.FunctionName).toEqual({ 'Fn::Join': ['', [`${HANDLER_FUNCTION_NAME_PREFIX}-`,
+    { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] }]] });
+  const name = new TemplateResolver(MEMBER, {}).resolve(fn.Properties.FunctionName);
+  expect(name.length).toBeLessThanOrEqual(64);
 });
 
 describe('the IAM path', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import { SourceScope } from '../facts';
 
 /** Path of the handler source that is inlined into the template, verbatim. */
@@ -10,6 +10,14 @@ export const HANDLER_SOURCE_PATH = path.join(__dirname, '..', 'handler', 'index.
  * One per account and Region, like the setting itself.
  */
 export const STATE_PARAMETER_NAME = '/cdk-bedrock-invocation-logging/previous-configuration';
+
+/**
+ * 8 characters unique to the stack and stable across its updates: the first group of the UUID in
+ * `AWS::StackId`. Names made with it never collide with what a deleted stack retained.
+ */
+export function stackIdSuffix(stack: Stack): string {
+  return Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', stack.stackId))));
+}
 
 /** The stack's partition, account and Region (tokens unless the stack's environment is known). */
 export function sourceScope(stack: Stack): SourceScope {
