@@ -1,4 +1,4 @@
-import { cdk, tsApp } from './cli';
+import { cdk, CliResult, tsApp } from './cli';
 
 /** What the CLI tests read from the output: no stack trace, no ts-node code frame. */
 function expectNoStackTrace(output: string): void {
@@ -11,16 +11,26 @@ const NONCOMPLIANT = tsApp('test/fixtures/noncompliant-app.ts');
 const ROLLOUT = ['-c', 'rollout=stackset', '-c', 'targetOuIds=ou-ab12-cdef3456', '-c', 'targetRegions=us-east-1,eu-west-1'];
 const S1 = /^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource: The S3 Bucket has server access logs disabled\.$/m;
 
-// The real `cdk` CLI (2.1148) through cdk.json: what `npx cdk synth` / `cdk deploy` users see.
+// The real `cdk` CLI (2.1148) through cdk.json: what `npx cdk synth` / `cdk deploy` users see. The
+// commands start side by side when the file loads; each test awaits its own.
+const runs: Record<string, Promise<CliResult>> = {
+  clean: cdk(['synth', '-q']),
+  synth: cdk(['synth', '-q'], { app: NONCOMPLIANT }),
+  deploy: cdk(['deploy', '--require-approval', 'never'], { app: NONCOMPLIANT }),
+  diff: cdk(['diff'], { app: NONCOMPLIANT }),
+  member: cdk(['synth', '-q', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } }),
+  badInput: cdk(['synth', '-q', '-c', 'kms=TRUE', '-c', 'keyPrefix=a b', '-c', 'rollout=stackset', '-c', 'targetOuIds=ou-x', '-c', 'targetRegions=us-east-1']),
+};
+
 describe('cdk CLI: the compliance gate', () => {
-  test('the app as shipped synthesizes with exit 0 and prints no finding', () => {
-    const r = cdk(['synth', '-q']);
+  test('the app as shipped synthesizes with exit 0 and prints no finding', async () => {
+    const r = await runs.clean;
     expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
     expect(r.status).toBe(0);
   });
 
-  test('cdk synth exits 1 and prints each finding on one line when a resource is noncompliant', () => {
-    const r = cdk(['synth', '-q'], { app: NONCOMPLIANT });
+  test('cdk synth exits 1 and prints each finding on one line when a resource is noncompliant', async () => {
+    const r = await runs.synth;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(S1);
     expect(r.stderr).toMatch(/^\[HIPAA\.Security\] HIPAA\.Security-S3BucketLoggingEnabled at BedrockInvocationLogging\/Noncompliant\/Resource: /m);
@@ -28,30 +38,30 @@ describe('cdk CLI: the compliance gate', () => {
     expectNoStackTrace(r.stderr);
   });
 
-  test('cdk deploy stops at synth on a finding, before any AWS call', () => {
-    const r = cdk(['deploy', '--require-approval', 'never'], { app: NONCOMPLIANT });
+  test('cdk deploy stops at synth on a finding, before any AWS call', async () => {
+    const r = await runs.deploy;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(S1);
     expect(r.stderr).not.toMatch(/credentials|deploying|✅/i);
   });
 
-  test('cdk diff stops on a finding', () => {
-    const r = cdk(['diff'], { app: NONCOMPLIANT });
+  test('cdk diff stops on a finding', async () => {
+    const r = await runs.diff;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(S1);
   });
 
-  test('with rollout=stackset, a finding in the StackSet member template fails synth', () => {
-    const r = cdk(['synth', '-q', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } });
+  test('with rollout=stackset, a finding in the StackSet member template fails synth', async () => {
+    const r = await runs.member;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource \(StackSet member template\): /m);
   });
 });
 
 describe('cdk CLI: bad input', () => {
-  test('every problem of context and props in one run, one line each, exit 1, no stack trace', () => {
+  test('every problem of context and props in one run, one line each, exit 1, no stack trace', async () => {
     // GIVEN a bad boolean, a bad prefix (checked by the construct) and a bad OU, with rollout
-    const r = cdk(['synth', '-q', '-c', 'kms=TRUE', '-c', 'keyPrefix=a b', '-c', 'rollout=stackset', '-c', 'targetOuIds=ou-x', '-c', 'targetRegions=us-east-1']);
+    const r = await runs.badInput;
     // THEN
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^Error: 3 problems in the context \(cdk -c KEY=VALUE\):$/m);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,25 +14,46 @@ export interface CliResult {
 
 /**
  * Runs the real `cdk` CLI in the repository (so it reads cdk.json, unless `app` overrides it),
- * writing the cloud assembly to a temporary directory and with no AWS credentials.
+ * writing the cloud assembly to a temporary directory and with no AWS credentials. Asynchronous, so
+ * that a test file can run its commands side by side.
  */
-export function cdk(args: string[], options: { app?: string; env?: Record<string, string> } = {}): CliResult {
+export async function cdk(args: string[], options: { app?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  // Two at a time: each is a CPU-bound synth, and the machine has two cores.
+  while (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await runCdk(args, options);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function runCdk(args: string[], options: { app?: string; env?: Record<string, string> }): Promise<CliResult> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-cli-test-'));
   try {
     const appArgs = options.app ? ['--app', options.app] : [];
-    const result = spawnSync(CDK, [...args, ...appArgs, '--output', out, '--no-notices', '--no-version-reporting'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: path.join(out, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(out, 'none'),
-        AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true',
-        ...options.env,
-      },
-      timeout: 300_000,
+    return await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(CDK, [...args, ...appArgs, '--output', out, '--no-notices', '--no-version-reporting'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: path.join(out, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(out, 'none'),
+          AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true',
+          ...options.env,
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => { stdout += d; });
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

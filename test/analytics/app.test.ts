@@ -98,9 +98,9 @@ test('bad values: one line each naming the context key, with every other problem
 // the template inline as YAML, which is what `cdk synth STACK` prints.
 const INLINE_TEMPLATE_LIMIT = 51_200;
 
-test('cdk synth (the real CLI) exits 0 with analytics, and the analytics template cdk deploy would send stays under 51,200 bytes', () => {
+test('cdk synth (the real CLI) exits 0 with analytics, and the analytics template cdk deploy would send stays under 51,200 bytes', async () => {
   const args = Object.entries(ALL_OPTIONS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-  const r = cdk(['synth', ANALYTICS_STACK_NAME, ...args]);
+  const r = await cdk(['synth', ANALYTICS_STACK_NAME, ...args]);
   expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^Resources:/m);
