@@ -1,7 +1,7 @@
 import { Lazy, Token } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
-import { DEFAULT_KEY_PREFIX, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN } from './facts';
+import { DEFAULT_KEY_PREFIX, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN, STACK_SET_NAME_PATTERN } from './facts';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from './member-template';
 import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 import { StackSetCallAs, StackSetConcurrencyMode, StackSetRegionConcurrency } from './stackset-options';
@@ -176,7 +176,7 @@ export class BedrockInvocationLoggingStackSet extends Construct {
       errors.add('retainStacksOnAccountRemoval applies only with autoDeployment: turn autoDeployment on, or drop retainStacksOnAccountRemoval');
     }
     const stackSetName = props.stackSetName ?? BedrockInvocationLoggingMemberTemplate.STACK_ID;
-    if (!Token.isUnresolved(stackSetName) && !/^[a-zA-Z][a-zA-Z0-9-]{0,127}$/.test(stackSetName)) {
+    if (!Token.isUnresolved(stackSetName) && !new RegExp(STACK_SET_NAME_PATTERN).test(stackSetName)) {
       errors.add(`stackSetName ${JSON.stringify(stackSetName)} is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"`);
     }
     const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
