@@ -1,6 +1,7 @@
 export * from './invocation-logging';
 export * from './log-bucket';
 export * from './cloudwatch-destination';
+export * from './logging-options';
 export * from './logging-configuration';
 export * from './nops-integration';
 export * from './stack';

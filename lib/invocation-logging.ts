@@ -1,13 +1,13 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockLogBucket } from './log-bucket';
-import { ModelInvocationLoggingConfiguration, OnDelete } from './logging-configuration';
+import { ModelInvocationLoggingConfiguration } from './logging-configuration';
+import { ModelInvocationLoggingOptions } from './logging-options';
 import { grantStatements } from './private/grant';
 import { accountLogsReadStatements } from './facts';
 import { sourceScope } from './private/bedrock';
@@ -16,7 +16,7 @@ import { ErrorCollector } from './private/validation';
 /**
  * Properties for `BedrockInvocationLogging`.
  */
-export interface BedrockInvocationLoggingProps {
+export interface BedrockInvocationLoggingProps extends ModelInvocationLoggingOptions {
   /**
    * An existing bucket for the logs (same account and Region, ACLs disabled). If its policy cannot
    * be edited from this app, a synth warning prints the statement its owner must add.
@@ -79,20 +79,6 @@ export interface BedrockInvocationLoggingProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Log text prompts and completions. Turn off where prompts are too sensitive to keep.
-   * @default true
-   */
-  readonly textDataDeliveryEnabled?: boolean;
-  /** Log image inputs and outputs. @default true */
-  readonly imageDataDeliveryEnabled?: boolean;
-  /** Log embeddings. @default true */
-  readonly embeddingDataDeliveryEnabled?: boolean;
-  /** Log video inputs and outputs. @default true */
-  readonly videoDataDeliveryEnabled?: boolean;
-  /** Log audio inputs and outputs. @default true */
-  readonly audioDataDeliveryEnabled?: boolean;
-
-  /**
    * Also deliver to CloudWatch Logs (legacy: nOps reads only S3). Large and binary payloads then
    * go to the same bucket and prefix.
    *
@@ -121,34 +107,6 @@ export interface BedrockInvocationLoggingProps {
    */
   readonly logGroupEncryptionKey?: kms.IKey;
 
-  /**
-   * What deleting the stack does to the account's logging configuration, if it is still the one
-   * this stack wrote (a configuration someone else set is never touched).
-   *
-   * @default OnDelete.RESTORE - put back what was there before, or delete if nothing was
-   */
-  readonly onDelete?: OnDelete;
-
-  /**
-   * Fail instead of replacing a different configuration that already exists.
-   *
-   * @default false - replace it and remember it for `OnDelete.RESTORE`
-   */
-  readonly failIfAlreadyConfigured?: boolean;
-
-  /**
-   * Succeed without doing anything where Bedrock's endpoint does not resolve (for StackSets).
-   *
-   * @default false - fail with a message naming the Region
-   */
-  readonly skipUnsupportedRegions?: boolean;
-
-  /**
-   * Runtime of the custom resource handler: Node.js 22 or later (older ones are refused at synth).
-   *
-   * @default lambda.Runtime.NODEJS_24_X
-   */
-  readonly handlerRuntime?: lambda.Runtime;
 }
 
 

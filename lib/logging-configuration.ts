@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { BEDROCK_SERVICE_PRINCIPAL, HANDLER_FUNCTION_NAME_PREFIX, IAM_PATH } from './facts';
 import { inlineHandlerCode } from './handler/inline';
+import { ModelInvocationLoggingOptions, OnDelete } from './logging-options';
 import { stackIdSuffix, STATE_PARAMETER_NAME } from './private/bedrock';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS, HIPAA, NIST } from './private/nag';
@@ -25,22 +26,9 @@ const OLDEST_NODE_MAJOR = 22;
 
 
 /**
- * What the custom resource does to the account's logging configuration when it is deleted.
- * In every case it acts only if the configuration is still the one this resource wrote.
- */
-export enum OnDelete {
-  /** Put back the configuration that was there before (or delete it if there was none). */
-  RESTORE = 'RESTORE',
-  /** Delete the configuration: Bedrock stops logging in the account and Region. */
-  DELETE = 'DELETE',
-  /** Leave the configuration in place (the bucket is retained too, so logging goes on). */
-  RETAIN = 'RETAIN',
-}
-
-/**
  * Properties for `ModelInvocationLoggingConfiguration`.
  */
-export interface ModelInvocationLoggingConfigurationProps {
+export interface ModelInvocationLoggingConfigurationProps extends ModelInvocationLoggingOptions {
   /** Bucket Bedrock writes logs and large payloads to (`s3Config`, and `largeDataDeliveryS3Config` with CloudWatch). */
   readonly bucket: s3.IBucket;
 
@@ -60,50 +48,6 @@ export interface ModelInvocationLoggingConfigurationProps {
    * @default - no CloudWatch Logs destination
    */
   readonly serviceRole?: iam.IRole;
-
-  /**
-   * Log text prompts and completions. Turn off where prompts are too sensitive to keep.
-   * @default true
-   */
-  readonly textDataDeliveryEnabled?: boolean;
-  /** Log image inputs and outputs. @default true */
-  readonly imageDataDeliveryEnabled?: boolean;
-  /** Log embeddings. @default true */
-  readonly embeddingDataDeliveryEnabled?: boolean;
-  /** Log video inputs and outputs. @default true */
-  readonly videoDataDeliveryEnabled?: boolean;
-  /** Log audio inputs and outputs. @default true */
-  readonly audioDataDeliveryEnabled?: boolean;
-
-  /**
-   * What deleting the resource does to the configuration, if it is still the one this resource wrote.
-   *
-   * @default OnDelete.RESTORE
-   */
-  readonly onDelete?: OnDelete;
-
-  /**
-   * Fail on create when the account and Region already has a different logging configuration,
-   * instead of replacing it (and remembering it for `OnDelete.RESTORE`).
-   *
-   * @default false
-   */
-  readonly failIfAlreadyConfigured?: boolean;
-
-  /**
-   * Succeed without doing anything in a Region where Bedrock's endpoint does not resolve, instead
-   * of failing. Meant for StackSets that target every Region.
-   *
-   * @default false
-   */
-  readonly skipUnsupportedRegions?: boolean;
-
-  /**
-   * Runtime of the custom resource handler: Node.js 22 or later.
-   *
-   * @default lambda.Runtime.NODEJS_24_X
-   */
-  readonly handlerRuntime?: lambda.Runtime;
 
   /**
    * Resources the configuration must wait for: Bedrock validates the destinations when the

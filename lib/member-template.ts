@@ -3,59 +3,26 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { OnDelete } from './logging-configuration';
+import { ModelInvocationLoggingOptions } from './logging-options';
 import { BedrockInvocationLoggingStack } from './stack';
 
 /**
  * Synth-time choices of the member template (they change the template itself). The per-account
  * values (`KeyPrefix`, `NopsRoleName`, `CloudWatchLogs`) are template parameters instead.
  */
-export interface BedrockInvocationLoggingMemberTemplateProps {
+export interface BedrockInvocationLoggingMemberTemplateProps extends ModelInvocationLoggingOptions {
   /**
    * Create a KMS key per account and Region for the bucket (SSE-KMS).
    * @default false - SSE-S3
    */
   readonly createEncryptionKey?: boolean;
-  /** Log text prompts and completions. @default true */
-  readonly textDataDeliveryEnabled?: boolean;
-  /** Log image inputs and outputs. @default true */
-  readonly imageDataDeliveryEnabled?: boolean;
-  /** Log embeddings. @default true */
-  readonly embeddingDataDeliveryEnabled?: boolean;
-  /** Log video inputs and outputs. @default true */
-  readonly videoDataDeliveryEnabled?: boolean;
-  /** Log audio inputs and outputs. @default true */
-  readonly audioDataDeliveryEnabled?: boolean;
-  /**
-   * What deleting a stack instance does to the account's logging configuration.
-   * @default OnDelete.RESTORE
-   */
-  readonly onDelete?: OnDelete;
-  /**
-   * Fail instead of replacing a different configuration that already exists in an account.
-   * @default false
-   */
-  readonly failIfAlreadyConfigured?: boolean;
-  /**
-   * Succeed without configuring anything in a Region where Amazon Bedrock is not available, so
-   * that such a Region does not fail the StackSet operation. Stated in the stack output
-   * `SkipUnsupportedRegions`.
-   * @default true
-   */
-  readonly skipUnsupportedRegions?: boolean;
   /**
    * Retention of the log group when the `CloudWatchLogs` parameter is `true`.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logGroupRetention?: logs.RetentionDays;
-  /**
-   * Runtime of the custom resource handler: Node.js 22 or later (older ones are refused at synth).
-   * @default lambda.Runtime.NODEJS_24_X
-   */
-  readonly handlerRuntime?: lambda.Runtime;
 }
 
 /**
