@@ -8,3 +8,6 @@ export * from './stackset-options';
 export * from './member-template';
 export * from './stackset';
 export * from './log-analytics';
+export * from './log-archive-options';
+export * from './log-archive';
+export * from './log-archive-stack';
