@@ -197,7 +197,7 @@ export class BedrockLogBucket extends Construct {
       });
       this.bucket = bucket;
       if (props.archiveBucket) {
-        this._replication = new ArchiveReplication(this, 'ArchiveReplication', {
+        this._replication = new ArchiveReplication(this, 'Replication', {
           bucket,
           bucketName: props.bucketName!,
           keyPrefix: this.keyPrefix,

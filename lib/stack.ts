@@ -320,6 +320,7 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
     archiveBucket: archive.bucket,
   });
   invocationLogging.logBucket._replication!._conditional(archive.replicates, archive.hasKey);
+
   const cw = new BedrockCloudWatchDestination(invocationLogging, 'CloudWatch', {
     logGroupName,
     retention: logGroupRetention,
@@ -374,25 +375,23 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   });
   new CfnOutput(stack, 'ArchiveReplication', {
     description: ARCHIVE_OUTPUT_DESCRIPTION,
-    value: Fn.conditionIf(archive.replicates.logicalId,
-      Fn.join('', ['s3://', archive.bucket.bucketName, '/', logObjectsFolder(invocationLogging.keyPrefix, stack.account)]),
-      'off').toString(),
+    value: Fn.conditionIf(archive.replicates.logicalId, archive.bucket.bucketName, 'off').toString(),
   });
   addStatusOutputs(stack, invocationLogging, props.skipUnsupportedRegions);
   return { invocationLogging, nopsGrant };
 }
 
-const ARCHIVE_OUTPUT_DESCRIPTION = 'Where S3 replicates this account\'s logs (the archive, deployed first)';
+const ARCHIVE_OUTPUT_DESCRIPTION = 'Archive bucket S3 replicates the logs to';
 
 /**
  * The member template's archive parameters (empty = no replication), the conditions on them, and
  * one rule that CloudFormation checks before it changes anything: an archive bucket needs its
  * account, and an SSE-KMS log bucket needs the archive's key.
  */
-function archiveParameters(stack: Stack, sseKms: boolean, defaults: BedrockInvocationLoggingStackProps): { bucket: s3.IBucket; replicates: CfnCondition; hasKey: CfnCondition } {
+function archiveParameters(stack: Stack, sseKms: boolean, defaults: BedrockInvocationLoggingStackProps): { bucket: s3.IBucket; replicates: CfnCondition; hasKey?: CfnCondition } {
   const bucketName = new CfnParameter(stack, 'ArchiveBucketName', {
     type: 'String',
-    description: 'Log archive bucket to replicate to (output of stack BedrockInvocationLogArchive); empty = none. Deploy that stack first, or S3 refuses the rule and the log bucket fails',
+    description: 'Archive to replicate to, empty = none (output of BedrockInvocationLogArchive: deploy it first, S3 refuses a missing bucket)',
     default: defaults.archiveBucketName ?? '',
     allowedPattern: `^$|${BUCKET_NAME_PATTERN}`,
   });
@@ -413,7 +412,7 @@ function archiveParameters(stack: Stack, sseKms: boolean, defaults: BedrockInvoc
     ruleCondition: isSet(bucketName),
     assertions: [
       { assert: isSet(account), assertDescription: 'ArchiveBucketName needs ArchiveAccountId' },
-      ...sseKms ? [{ assert: isSet(keyArn), assertDescription: 'ArchiveBucketName needs ArchiveKmsKeyArn: S3 replicates SSE-KMS logs only with a replica key' }] : [],
+      ...sseKms ? [{ assert: isSet(keyArn), assertDescription: 'ArchiveBucketName needs ArchiveKmsKeyArn (SSE-KMS logs)' }] : [],
     ],
   });
   const bucket = s3.Bucket.fromBucketAttributes(stack, 'Archive', {
@@ -424,7 +423,8 @@ function archiveParameters(stack: Stack, sseKms: boolean, defaults: BedrockInvoc
   return {
     bucket,
     replicates: new CfnCondition(stack, 'ReplicatesToArchive', { expression: isSet(bucketName) }),
-    hasKey: new CfnCondition(stack, 'ArchiveHasKey', { expression: isSet(keyArn) }),
+    // With an SSE-KMS log bucket the rule requires the key with the archive: replicating implies it.
+    hasKey: sseKms ? undefined : new CfnCondition(stack, 'ArchiveHasKey', { expression: isSet(keyArn) }),
   };
 }
 

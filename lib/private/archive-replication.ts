@@ -54,7 +54,6 @@ export class ArchiveReplication extends Construct {
     this.role = new iam.Role(this, 'Role', {
       path: IAM_PATH,
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
-      description: 'S3 replication of Bedrock invocation logs to the organization archive',
     });
     (this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = {
       Version: '2012-10-17',
@@ -68,7 +67,7 @@ export class ArchiveReplication extends Construct {
       archiveS3Endpoint: this.archiveKey ? viaS3(this.archiveKey.env.region) : undefined,
     }).map((json) => iam.PolicyStatement.fromJson(json));
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'S3 replication of this account\'s Bedrock log folder to the organization archive, nothing more',
+      // No description: the member template has little room (StackSets' inline TemplateBody); the Sids say it.
       statements,
       roles: [this.role],
     });
@@ -90,13 +89,14 @@ export class ArchiveReplication extends Construct {
    * For the StackSet member template: the role and policy exist only under `replicate`, the
    * bucket's `ReplicationConfiguration` is `Fn::If(replicate, ..., AWS::NoValue)`, and the archive
    * key's parts (replica key, SSE-KMS source selection, the `EncryptReplicas` statement) only under
-   * `archiveKey`.
+   * `archiveKey`, when given (without it they go with `replicate`: an SSE-KMS log bucket, whose
+   * template requires the archive's key with the archive).
    * @internal
    */
-  public _conditional(replicate: CfnCondition, archiveKey: CfnCondition): void {
+  public _conditional(replicate: CfnCondition, archiveKey?: CfnCondition): void {
     for (const c of [this.role, this.policy]) (c.node.defaultChild as CfnResource).cfnOptions.condition = replicate;
-    const ifKey = (value: unknown) => Fn.conditionIf(archiveKey.logicalId, value, Aws.NO_VALUE);
-    if (this.archiveKey) {
+    const ifKey = (value: unknown) => archiveKey ? Fn.conditionIf(archiveKey.logicalId, value, Aws.NO_VALUE) : value;
+    if (this.archiveKey && archiveKey) {
       const policy = this.policy.node.defaultChild as iam.CfnManagedPolicy;
       const document = this.policy.document.toJSON() as { Statement: unknown[] };
       const last = document.Statement.length - 1;
