@@ -150,7 +150,8 @@ export class BedrockInvocationLoggingStack extends Stack {
     checkNopsGrantRegion(props.nopsGrantRegion, errors);
     const named = props.bucketName === undefined && !props.bucket && !props.generatedBucketName;
     const bucketName = named ? schemeBucketName(this) : props.bucketName;
-    const archiveBucket = props.archiveBucket ?? (errors.collect(() => importArchive(this, props)) ?? undefined);
+    const imported = errors.collect(() => importArchive(this, props));
+    const archiveBucket = props.archiveBucket ?? imported;
     BedrockInvocationLogging._checkProps({ ...props, bucketName, archiveBucket }, errors);
     errors.throwIfAny();
     this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', { ...props, bucketName, archiveBucket });
@@ -192,7 +193,7 @@ function importArchive(stack: Stack, props: BedrockInvocationLoggingStackProps):
   checkArchiveValues({ bucketName: props.archiveBucketName, accountId: props.archiveAccountId, kmsKeyArn: props.archiveKmsKeyArn }, ARCHIVE_PROP_NAMES, sseKms, errors);
   if (props.archiveBucket && props.archiveBucketName) errors.add('archiveBucket and archiveBucketName both given: give one');
   errors.throwIfAny();
-  if (!props.archiveBucketName) return undefined;
+  if (!props.archiveBucketName || props.archiveBucket) return undefined;
   return s3.Bucket.fromBucketAttributes(stack, 'Archive', {
     bucketName: props.archiveBucketName,
     account: props.archiveAccountId,
