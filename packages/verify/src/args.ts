@@ -17,6 +17,11 @@ Options:
                               (default: the prefix of the logging configuration)
   --profile NAME              named profile of the shared AWS config files
   --allow-unavailable-regions report a Region without Bedrock as WARN instead of FAIL
+  --archive-bucket NAME       the organization's log archive: in a member account, each Region's
+                              log bucket must replicate into it; in the account that owns it, its
+                              policy is checked (--regions may then be left out)
+  --archive-account ID        the account that owns --archive-bucket (checked in members' rules)
+  --organization-id ID        the organization the archive's policy must require (o-...)
   --json                      print the results as JSON
   -h, --help                  show this help
 
@@ -43,6 +48,9 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
         'key-prefix': { type: 'string' },
         'profile': { type: 'string' },
         'allow-unavailable-regions': { type: 'boolean' },
+        'archive-bucket': { type: 'string' },
+        'archive-account': { type: 'string' },
+        'organization-id': { type: 'string' },
         'json': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -63,8 +71,8 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
     throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}: give Regions with --regions (see --help)`);
   }
   const regions = (values.regions ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  if (regions.length === 0) {
-    throw new UsageError('--regions is required, for example --regions us-east-1,eu-west-1');
+  if (regions.length === 0 && values['archive-bucket'] === undefined) {
+    throw new UsageError('--regions is required, for example --regions us-east-1,eu-west-1 (only --archive-bucket, in the account that owns it, goes without)');
   }
   let nopsRoleName = values['nops-role-name'];
   if (nopsRoleName?.startsWith('arn:')) {
@@ -81,6 +89,9 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
       ...(keyPrefix !== undefined ? { keyPrefix } : {}),
       ...(values.profile ? { profile: values.profile } : {}),
       ...(values['allow-unavailable-regions'] ? { allowUnavailableRegions: true } : {}),
+      ...(values['archive-bucket'] !== undefined ? { archiveBucket: values['archive-bucket'] } : {}),
+      ...(values['archive-account'] !== undefined ? { archiveAccount: values['archive-account'] } : {}),
+      ...(values['organization-id'] !== undefined ? { organizationId: values['organization-id'] } : {}),
     },
   };
 }
