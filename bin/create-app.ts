@@ -41,6 +41,14 @@ export const ANALYTICS_STACK_NAME = 'BedrockInvocationLoggingAnalytics';
 /** Name of the administrator's stack that `rollout=stackset` adds. */
 export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
 
+/**
+ * No `CDKMetadata` resource in the app's stacks (the CLI adds one by default): it holds a Region-list
+ * condition and the library versions, about 3 KB of YAML, in templates that must stay under the
+ * 51,200 bytes `cdk deploy` sends inline without a bootstrap bucket (the member stack with every
+ * option and an archive would not). The StackSet member template has none either.
+ */
+const NO_CDK_METADATA = false;
+
 /** Keys the CDK CLI and aws-cdk-lib set themselves. */
 function isCdkOwnKey(key: string): boolean {
   return key.startsWith('@') || key.includes(':') || key === 'acknowledged-issue-numbers' || key === 'cli-telemetry';
@@ -188,6 +196,7 @@ export function createApp(props: AppProps = {}): App {
   const stackProps: BedrockInvocationLoggingStackProps = {
     // No bootstrap, no assets: the same template deploys with `cdk deploy`, a StackSet or the console.
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     keyPrefix,
     cloudWatchLogs,
     createEncryptionKey: kms,
@@ -209,6 +218,7 @@ export function createApp(props: AppProps = {}): App {
     const archiveStack = errors.collect(() => new BedrockLogArchiveStack(app, ARCHIVE_STACK_NAME, {
       ...archiveStackProps,
       synthesizer: new BootstraplessSynthesizer(),
+      analyticsReporting: NO_CDK_METADATA,
       keyPrefix,
       createEncryptionKey: kms,
       nopsRoleName,
@@ -240,6 +250,7 @@ interface AnalyticsScope {
 function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, scope: AnalyticsScope): void {
   const stack = new Stack(app, ANALYTICS_STACK_NAME, {
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     description: 'FinOps queries over the Amazon Bedrock model invocation logs of stack BedrockInvocationLogging: Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
   });
   const logging = member.invocationLogging;
@@ -266,6 +277,7 @@ function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, scop
 function addArchiveAnalyticsStack(app: App, archiveStack: BedrockLogArchiveStack, scope: AnalyticsScope): void {
   const stack = new Stack(app, ARCHIVE_ANALYTICS_STACK_NAME, {
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     description: 'FinOps queries over the organization\'s archive of Amazon Bedrock model invocation logs (stack BedrockInvocationLogArchive): Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
   });
   const archive = archiveStack.archive;
@@ -339,6 +351,7 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
   const kms = stackProps.createEncryptionKey;
   const admin = new Stack(app, STACKSET_STACK_NAME, {
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     description: 'Service-managed StackSet that rolls Amazon Bedrock model invocation logging out to an organization (cdk-bedrock-invocation-logging)',
   });
   const rolloutSet = new BedrockInvocationLoggingStackSet(admin, 'StackSet', {

@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
 import {
-  ACCOUNT_ID_PATTERN, BEDROCK_SERVICE_PRINCIPAL, BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, KMS_KEY_ARN_PATTERN, logBucketName, logObjectsFolder, MAX_KEY_PREFIX_LENGTH,
+  ACCOUNT_ID_PATTERN, BEDROCK_SERVICE_PRINCIPAL, BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, KMS_KEY_ARN_PATTERN, logBucketName, MAX_KEY_PREFIX_LENGTH,
   REGION_PATTERN, ROLE_NAME_PATTERN,
 } from './facts';
 import { NopsIntegrationGrant } from './nops-integration';
@@ -171,10 +171,7 @@ export class BedrockInvocationLoggingStack extends Stack {
 
     addCommonOutputs(this, this.invocationLogging);
     if (archiveBucket) {
-      new CfnOutput(this, 'ArchiveReplication', {
-        description: ARCHIVE_OUTPUT_DESCRIPTION,
-        value: `s3://${archiveBucket.bucketName}/${logObjectsFolder(this.invocationLogging.keyPrefix, this.account)}`,
-      });
+      new CfnOutput(this, 'ArchiveReplication', { description: ARCHIVE_OUTPUT_DESCRIPTION, value: archiveBucket.bucketName });
     }
     if (this.invocationLogging.logGroup) {
       new CfnOutput(this, 'LogGroupName', {

@@ -132,7 +132,30 @@ describe('bad archive context', () => {
   });
 });
 
+test('with the CLI\'s version reporting on, no stack of the app has a CDKMetadata resource (it would cost about 3 KB of the inline limit)', () => {
+  const app = createApp({ context: { 'aws:cdk:version-reporting': true, ...ARCHIVE, analytics: 'true', analyticsAccounts: '111122223333' } });
+  const assembly = app.synth();
+  expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([ARCHIVE_ANALYTICS_STACK_NAME, ARCHIVE_STACK_NAME, STACK_NAME].sort());
+  for (const stack of assembly.stacks) expect([stack.stackName, Object.keys(stack.template.Resources).filter((id) => id === 'CDKMetadata')]).toEqual([stack.stackName, []]);
+  // and a plain App with that context does add one: the check can fail
+  const plain = new App({ context: { 'aws:cdk:version-reporting': true } });
+  new Stack(plain, 'Plain');
+  expect(Object.keys(plain.synth().getStackByName('Plain').template.Resources ?? {})).toContain('CDKMetadata');
+});
+
 describe('cdk CLI', () => {
+  test('the member stack with every option and an archive stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', () => {
+    const context = {
+      keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false',
+      ...MEMBER, archiveKmsKeyArn: ARCHIVE_KEY_ARN,
+    };
+    const r = cdk(['synth', STACK_NAME, ...Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`])]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ReplicationConfiguration:/);
+    expect(r.stdout).not.toMatch(/CDKMetadata/);
+    expect(r.stdout.length).toBeLessThanOrEqual(51_200);
+  }, 300_000);
+
   test('cdk synth BedrockInvocationLogArchive -c rollout=archive -c organizationId=... prints the archive template, exit 0', () => {
     const r = cdk(['synth', ARCHIVE_STACK_NAME, '-c', 'rollout=archive', '-c', `organizationId=${ORG_ID}`, '-c', 'kms=true']);
     expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
