@@ -1,22 +1,33 @@
 import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EVENT_BUS_ARN_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
-import { ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import * as events from 'aws-cdk-lib/aws-events';
+import { ACCOUNT_ID_PATTERN, EVENT_BUS_ARN_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
+import { ArchiveValues, checkArchiveValues, ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import {
-  BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics, BedrockTamperDetection,
-  BedrockTamperGuard, BedrockTamperGuardPolicy, StackSetCallAs,
+  ArchiveObjectLockMode, BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics,
+  BedrockLogArchiveStack, BedrockLogArchiveStackProps, BedrockTamperDetection, BedrockTamperGuard, BedrockTamperGuardPolicy, StackSetCallAs,
 } from '../lib';
 import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
 
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
 export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
-  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'analytics', 'analyticsRequestMetadataKeys',
-  'tamperGuard', 'breakGlassRoleArn', 'alertTopic', 'alertEventBusArn'] as const;
+  'archiveBucket', 'archiveAccount', 'archiveKmsKeyArn',
+  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn',
+  'organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck',
+  'analytics', 'analyticsRequestMetadataKeys', 'analyticsAccounts', 'analyticsRegions', 'alertTopic', 'alertEventBusArn'] as const;
 
-/** Context keys that only `rollout=stackset` reads. */
-const ROLLOUT_KEYS = ['targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn'] as const;
+/** Context keys that only one rollout reads. */
+const ROLLOUT_KEYS: Record<string, readonly string[]> = {
+  stackset: ['targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn'],
+  archive: ['organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck'],
+};
+
+/** Name of the log-archive account's stack that `rollout=archive` adds. */
+export const ARCHIVE_STACK_NAME = 'BedrockInvocationLogArchive';
+
+/** Name of the analytics stack over the archive (`rollout=archive` with `analytics=true`). */
+export const ARCHIVE_ANALYTICS_STACK_NAME = 'BedrockInvocationLogArchiveAnalytics';
 
 /** Name of the stack `cdk deploy` creates in a member account. */
 export const STACK_NAME = 'BedrockInvocationLogging';
@@ -38,6 +49,14 @@ export const TAMPER_DETECTION_STACK_NAME = 'BedrockInvocationLoggingTamperDetect
 
 /** Name of the administrator's stack that `rollout=stackset` adds. */
 export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
+
+/**
+ * No `CDKMetadata` resource in the app's stacks (the CLI adds one by default): it holds a Region-list
+ * condition and the library versions, about 3 KB of YAML, in templates that must stay under the
+ * 51,200 bytes `cdk deploy` sends inline without a bootstrap bucket (the member stack with every
+ * option and an archive would not). The StackSet member template has none either.
+ */
+const NO_CDK_METADATA = false;
 
 /** Keys the CDK CLI and aws-cdk-lib set themselves. */
 function isCdkOwnKey(key: string): boolean {
@@ -119,6 +138,11 @@ export function createApp(props: AppProps = {}): App {
   if (context.nopsGrantRegion !== undefined && typeof context.nopsGrantRegion === 'string' && context.nopsGrantRegion.includes(',')) {
     errors.add(`context nopsGrantRegion=${JSON.stringify(context.nopsGrantRegion)} names several Regions: name the one whose stack grants the nOps role, for example -c nopsGrantRegion=us-east-1`);
   }
+  // The member's archive: a bad or incomplete set is reported and left out, so the stack still builds.
+  const archiveValues = { bucketName: parseString('archiveBucket', context.archiveBucket, errors), accountId: parseString('archiveAccount', context.archiveAccount, errors),
+    kmsKeyArn: parseString('archiveKmsKeyArn', context.archiveKmsKeyArn, errors) };
+  const archiveOk = checkArchiveValues(archiveValues, { bucketName: 'context archiveBucket', accountId: 'context archiveAccount', kmsKeyArn: 'context archiveKmsKeyArn' }, kms === true, errors);
+  const archive: ArchiveValues = archiveOk && archiveValues.bucketName ? archiveValues : {};
   const rolloutErrorsBefore = errors.size;
   const rollout = parseString('rollout', context.rollout, errors);
   let targetOuIds: string[] | undefined;
@@ -141,12 +165,18 @@ export function createApp(props: AppProps = {}): App {
       if (allowed.includes(callAsText)) callAs = callAsText as StackSetCallAs;
       else errors.add(`context callAs=${JSON.stringify(callAsText)} is not valid: use -c callAs=SELF (management account) or -c callAs=DELEGATED_ADMIN (delegated administrator)`);
     }
-  } else if (rollout !== undefined) {
-    errors.add(`context rollout=${JSON.stringify(rollout)} is not a rollout this app knows: use -c rollout=stackset for an organization-wide StackSet, or leave rollout out for this account and Region only`);
-  } else {
-    const stray = ROLLOUT_KEYS.filter((k) => context[k] !== undefined);
-    if (stray.length > 0) {
-      errors.add(`context ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} only read with rollout=stackset: add -c rollout=stackset, or drop ${stray.length > 1 ? 'them' : 'it'}`);
+  }
+  let archiveStackProps: Omit<BedrockLogArchiveStackProps, 'synthesizer'> | undefined;
+  if (rollout === 'archive') {
+    archiveStackProps = parseArchiveRollout(context, errors);
+  }
+  if (rollout !== undefined && !(rollout in ROLLOUT_KEYS)) {
+    errors.add(`context rollout=${JSON.stringify(rollout)} is not a rollout this app knows: use -c rollout=stackset for an organization-wide StackSet, -c rollout=archive for the organization's log archive, or leave rollout out for this account and Region only`);
+  }
+  for (const [name, keys] of Object.entries(ROLLOUT_KEYS)) {
+    const stray = keys.filter((k) => context[k] !== undefined);
+    if (rollout !== name && stray.length > 0) {
+      errors.add(`context ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} only read with rollout=${name}: add -c rollout=${name}, or drop ${stray.length > 1 ? 'them' : 'it'}`);
     }
   }
   const rolloutValid = errors.size === rolloutErrorsBefore;
@@ -160,10 +190,24 @@ export function createApp(props: AppProps = {}): App {
       errors.add('context analyticsRequestMetadataKeys is only read with analytics=true: add -c analytics=true, or drop it');
     }
   }
+  let analyticsAccounts: string[] | undefined;
+  let analyticsRegions: string[] | undefined;
+  if (analytics) {
+    analyticsAccounts = valid(errors, () => parseList('analyticsAccounts', context.analyticsAccounts, ACCOUNT_ID_PATTERN, '111122223333,444455556666', errors));
+    analyticsRegions = valid(errors, () => parseList('analyticsRegions', context.analyticsRegions, REGION_PATTERN, 'us-east-1,eu-west-1', errors));
+    if (rollout === 'archive' && context.analyticsAccounts === undefined) {
+      errors.add('context analyticsAccounts is missing: with rollout=archive the archive holds many accounts\' logs and the table projects the ones you list, for example -c analyticsAccounts=111122223333,444455556666');
+    }
+  } else {
+    const stray = (['analyticsAccounts', 'analyticsRegions'] as const).filter((k) => context[k] !== undefined);
+    if (stray.length > 0) errors.add(`context ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} only read with analytics=true: add -c analytics=true, or drop ${stray.length > 1 ? 'them' : 'it'}`);
+  }
+  const analyticsScope = { accounts: analyticsAccounts, regions: analyticsRegions, requestMetadataKeys: analyticsRequestMetadataKeys };
 
   const stackProps: BedrockInvocationLoggingStackProps = {
     // No bootstrap, no assets: the same template deploys with `cdk deploy`, a StackSet or the console.
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     keyPrefix,
     cloudWatchLogs,
     createEncryptionKey: kms,
@@ -172,14 +216,29 @@ export function createApp(props: AppProps = {}): App {
     nopsGrantRegion,
     // With the legacy destination on, nOps may read it too (subject to nOps's own Deny on logs:GetLogEvents).
     nopsLegacyCloudWatchLogsRead: cloudWatchLogs && nopsRoleName !== undefined,
+    archiveBucketName: archive.bucketName,
+    archiveAccountId: archive.accountId,
+    archiveKmsKeyArn: archive.kmsKeyArn,
   };
   const member = errors.collect(() => new BedrockInvocationLoggingStack(app, STACK_NAME, stackProps));
-  if (analytics && member) errors.collect(() => addAnalyticsStack(app, member, analyticsRequestMetadataKeys));
+  // With rollout=archive, the analytics stack reads the archive instead of this account's bucket.
+  if (analytics && member && rollout !== 'archive') errors.collect(() => addAnalyticsStack(app, member, analyticsScope));
 
   const alerts = parseAlerts(context, errors);
   if (alerts) errors.collect(() => addTamperDetection(app, alerts));
 
   if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs, guard }));
+  if (rollout === 'archive' && rolloutValid && archiveStackProps) {
+    const archiveStack = errors.collect(() => new BedrockLogArchiveStack(app, ARCHIVE_STACK_NAME, {
+      ...archiveStackProps,
+      synthesizer: new BootstraplessSynthesizer(),
+      analyticsReporting: NO_CDK_METADATA,
+      keyPrefix,
+      createEncryptionKey: kms,
+      nopsRoleName,
+    }));
+    if (analytics && archiveStack) errors.collect(() => addArchiveAnalyticsStack(app, archiveStack, analyticsScope));
+  }
   errors.throwIfAny();
   return app;
 }
@@ -195,9 +254,17 @@ function valid<T>(errors: ErrorCollector, parse: () => T): T | undefined {
  * The stack `analytics=true` adds: `BedrockLogAnalytics` over the member stack's bucket, prefix and
  * key (exported by the member stack), projecting this account and Region (pseudo parameters).
  */
-function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, requestMetadataKeys?: string[]): void {
+/** Which accounts, Regions and `requestMetadata` keys an analytics stack projects and queries. */
+interface AnalyticsScope {
+  readonly accounts?: string[];
+  readonly regions?: string[];
+  readonly requestMetadataKeys?: string[];
+}
+
+function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, scope: AnalyticsScope): void {
   const stack = new Stack(app, ANALYTICS_STACK_NAME, {
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     description: 'FinOps queries over the Amazon Bedrock model invocation logs of stack BedrockInvocationLogging: Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
   });
   const logging = member.invocationLogging;
@@ -211,12 +278,78 @@ function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, requ
     bucket,
     keyPrefix: logging.keyPrefix,
     encryptionKey,
-    requestMetadataKeys,
+    ...scope,
   });
+  addAnalyticsOutputs(stack, analytics);
+}
+
+/**
+ * The stack `rollout=archive` with `analytics=true` adds: `BedrockLogAnalytics` over the archive
+ * (exported by the archive stack), projecting the accounts of `analyticsAccounts` and the Regions
+ * of `analyticsRegions` (default: the archive's Region).
+ */
+function addArchiveAnalyticsStack(app: App, archiveStack: BedrockLogArchiveStack, scope: AnalyticsScope): void {
+  const stack = new Stack(app, ARCHIVE_ANALYTICS_STACK_NAME, {
+    synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
+    description: 'FinOps queries over the organization\'s archive of Amazon Bedrock model invocation logs (stack BedrockInvocationLogArchive): Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
+  });
+  const archive = archiveStack.archive;
+  const encryptionKey = archive.encryptionKey
+    ? kms.Key.fromKeyArn(stack, 'ArchiveKey', archiveStack.exportValue(archive.encryptionKey.keyArn))
+    : undefined;
+  const bucket = s3.Bucket.fromBucketAttributes(stack, 'Archive', { bucketName: archiveStack.exportValue(archive.bucket.bucketName), encryptionKey });
+  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { bucket, keyPrefix: archive.keyPrefix, encryptionKey, ...scope });
+  addAnalyticsOutputs(stack, analytics);
+}
+
+function addAnalyticsOutputs(stack: Stack, analytics: BedrockLogAnalytics): void {
   new CfnOutput(stack, 'WorkGroupName', { description: 'Athena workgroup the named queries run in', value: analytics.workGroupName });
   new CfnOutput(stack, 'DatabaseName', { description: 'Glue database of the tables bedrock_invocations and bedrock_prices', value: analytics.databaseName });
   new CfnOutput(stack, 'PriceTableLocation', { description: 'Upload your price CSV under this location (see the README, "FinOps queries")', value: analytics.priceTableLocation });
   new CfnOutput(stack, 'QueryPolicyArn', { description: 'Managed policy to attach to whoever runs the queries', value: analytics.queryPolicy.managedPolicyArn });
+}
+
+/** `-c rollout=archive`: the organization id (required) and the archive's options, each checked in context terms. */
+function parseArchiveRollout(context: Record<string, unknown>, errors: ErrorCollector): Omit<BedrockLogArchiveStackProps, 'synthesizer'> | undefined {
+  const before = errors.size;
+  const organizationId = parseString('organizationId', context.organizationId, errors);
+  if (organizationId === undefined) {
+    if (context.organizationId === undefined) {
+      errors.add('context organizationId is missing: rollout=archive admits only the library\'s roles of your organization, for example -c organizationId=o-a1b2c3d4e5 (aws organizations describe-organization)');
+    }
+  } else if (!new RegExp(ORGANIZATION_ID_PATTERN).test(organizationId)) {
+    errors.add(`context organizationId=${JSON.stringify(organizationId)} is not an organization id: use "o-" and 10 to 32 lowercase letters or digits, for example -c organizationId=o-a1b2c3d4e5`);
+  }
+  const lockDays = parseInteger('archiveObjectLockDays', context.archiveObjectLockDays, 1, 36_500, errors);
+  const lockModeText = parseString('archiveObjectLockMode', context.archiveObjectLockMode, errors);
+  let objectLockMode: ArchiveObjectLockMode | undefined;
+  if (lockModeText !== undefined) {
+    if ((Object.values(ArchiveObjectLockMode) as string[]).includes(lockModeText)) objectLockMode = lockModeText as ArchiveObjectLockMode;
+    else errors.add(`context archiveObjectLockMode=${JSON.stringify(lockModeText)} is not a mode: use -c archiveObjectLockMode=GOVERNANCE or -c archiveObjectLockMode=COMPLIANCE`);
+  }
+  if (context.archiveObjectLockDays !== undefined && context.archiveObjectLockMode === undefined) {
+    errors.add(`context archiveObjectLockDays=${JSON.stringify(context.archiveObjectLockDays)} needs archiveObjectLockMode: add -c archiveObjectLockMode=GOVERNANCE (a role with s3:BypassGovernanceRetention may remove the lock) or -c archiveObjectLockMode=COMPLIANCE (no one can)`);
+  }
+  if (context.archiveObjectLockMode !== undefined && context.archiveObjectLockDays === undefined) {
+    errors.add(`context archiveObjectLockMode=${JSON.stringify(context.archiveObjectLockMode)} needs archiveObjectLockDays: add the retention in days, for example -c archiveObjectLockDays=365`);
+  }
+  const transitionAfterDays = parseInteger('archiveTransitionDays', context.archiveTransitionDays, 1, undefined, errors);
+  const allowVersioningCheck = parseBoolean('archiveVersioningCheck', context.archiveVersioningCheck, errors);
+  if (errors.size > before) return undefined;
+  return { organizationId: organizationId!, objectLockDays: lockDays, objectLockMode, transitionAfterDays, allowVersioningCheck };
+}
+
+/** A whole number from `min` (to `max`), given as digits. */
+function parseInteger(key: string, value: unknown, min: number, max: number | undefined, errors: ErrorCollector): number | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'number' ? String(value) : value;
+  const n = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+    errors.add(`context ${key}=${JSON.stringify(value)} is not a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}: use for example -c ${key}=${Math.max(min, 365)}`);
+    return undefined;
+  }
+  return n;
 }
 
 interface RolloutTargets {
@@ -278,6 +411,7 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
   const kms = stackProps.createEncryptionKey;
   const admin = new Stack(app, STACKSET_STACK_NAME, {
     synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
     description: 'Service-managed StackSet that rolls Amazon Bedrock model invocation logging out to an organization (cdk-bedrock-invocation-logging)',
   });
   const rolloutSet = new BedrockInvocationLoggingStackSet(admin, 'StackSet', {
@@ -290,6 +424,9 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
     cloudWatchLogs,
     createEncryptionKey: kms,
     textDataDeliveryEnabled,
+    archiveBucketName: stackProps.archiveBucketName,
+    archiveAccountId: stackProps.archiveAccountId,
+    archiveKmsKeyArn: stackProps.archiveKmsKeyArn,
   });
   new CfnOutput(admin, 'StackSetId', {
     description: 'The StackSet (CloudFormation > StackSets)',

@@ -12,3 +12,6 @@ export * from './log-analytics';
 export * from './tamper-guard-policy';
 export * from './tamper-guard';
 export * from './tamper-detection';
+export * from './log-archive-options';
+export * from './log-archive';
+export * from './log-archive-stack';

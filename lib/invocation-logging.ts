@@ -79,6 +79,19 @@ export interface BedrockInvocationLoggingProps extends ModelInvocationLoggingOpt
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * The organization's log archive to replicate this account's logs into: a `BedrockLogArchive`
+   * bucket imported with `s3.Bucket.fromBucketAttributes(this, 'Archive', { bucketName, account, encryptionKey })`
+   * (with the archive's KMS key when it uses SSE-KMS; required when this bucket is SSE-KMS). One
+   * replication rule for `PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/`, delete markers not
+   * replicated, metrics on; a role on the library's IAM path trusted only by S3 for this bucket.
+   * Only with a new bucket that has a `bucketName`. Deploy the archive first: S3 refuses a
+   * replication rule whose destination bucket does not exist.
+   *
+   * @default - no replication
+   */
+  readonly archiveBucket?: s3.IBucket;
+
+  /**
    * Also deliver to CloudWatch Logs (legacy: nOps reads only S3). Large and binary payloads then
    * go to the same bucket and prefix.
    *
@@ -148,6 +161,8 @@ export class BedrockInvocationLogging extends Construct {
   public readonly logBucket: BedrockLogBucket;
   /** The logging configuration custom resource. */
   public readonly loggingConfiguration: ModelInvocationLoggingConfiguration;
+  /** The role S3 replicates into the archive with, when `archiveBucket` is given. */
+  public readonly replicationRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps = {}) {
     super(scope, id);
@@ -164,8 +179,10 @@ export class BedrockInvocationLogging extends Construct {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       lifecycleRules: props.lifecycleRules,
       removalPolicy: props.removalPolicy,
+      archiveBucket: props.archiveBucket,
     });
     this.bucket = this.logBucket.bucket;
+    this.replicationRole = this.logBucket.replicationRole;
     this.keyPrefix = this.logBucket.keyPrefix;
     this.encryptionKey = this.logBucket.encryptionKey;
     this.s3DataPrefix = this.logBucket.s3DataPrefix;

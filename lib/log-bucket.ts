@@ -4,11 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createAccessLogsBucket, OBJECT_LOCK_IS_OWNERS_CHOICE } from './private/access-logs';
+import { ArchiveReplication } from './private/archive-replication';
+import { createBucketKey } from './private/key';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
-import { bedrockEncryptStatement, bedrockWriteStatement, DEFAULT_KEY_PREFIX } from './facts';
+import { bedrockEncryptStatement, bedrockWriteStatement, BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX } from './facts';
 import { sourceScope } from './private/bedrock';
-import { denyGrantsExceptForAwsServices } from './private/kms';
 import { ErrorCollector, normalizeKeyPrefix } from './private/validation';
 
 
@@ -82,11 +83,23 @@ export interface BedrockLogBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The organization's log archive (`BedrockLogArchive`) to replicate this account's logs into,
+   * imported with `s3.Bucket.fromBucketAttributes(this, 'Archive', { bucketName, account, encryptionKey })`
+   * (the archive account; its KMS key when the archive uses SSE-KMS, which an SSE-KMS log bucket
+   * requires). Adds one replication rule for `PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/`
+   * and its role. Deploy the archive first: S3 refuses a replication rule whose destination does
+   * not exist. Needs a bucket this construct creates, with a `bucketName`.
+   *
+   * @default - no replication
+   */
+  readonly archiveBucket?: s3.IBucket;
 }
 
 
 /** An S3 bucket name (general purpose buckets). */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET_NAME = new RegExp(BUCKET_NAME_PATTERN);
 
 /**
  * The S3 destination Bedrock writes model invocation logs to ("large data delivery" included):
@@ -117,6 +130,16 @@ export class BedrockLogBucket extends Construct {
         errors.add(`encryptionKey (${props.encryptionKey.node.path}) is not the key of bucket (${props.bucket.encryptionKey.node.path}): give the key the bucket encrypts with, or omit encryptionKey`);
       }
     }
+    if (props.archiveBucket) {
+      if (props.bucket) {
+        errors.add('archiveBucket needs a log bucket this construct creates (the replication rule is part of the bucket), but bucket was given: drop bucket, or configure replication on your bucket yourself');
+      } else if (props.bucketName === undefined) {
+        errors.add('archiveBucket needs bucketName: the replication role trusts S3 for this bucket only (aws:SourceArn), so its name must be known at synth (BedrockInvocationLoggingStack names it bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX)');
+      }
+      if ((props.encryptionKey || props.createEncryptionKey) && !props.archiveBucket.encryptionKey) {
+        errors.add(`archiveBucket ${props.archiveBucket.node.path} has no encryptionKey, but the log bucket is SSE-KMS: S3 replicates SSE-KMS objects only with a replica key; import the archive with its key (its ArchiveKmsKeyArn output), or drop encryptionKey and createEncryptionKey`);
+      }
+    }
     if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName) && !BUCKET_NAME.test(props.bucketName)) {
       errors.add(`bucketName ${JSON.stringify(props.bucketName)} is not a valid S3 bucket name: use 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit`);
     }
@@ -133,6 +156,10 @@ export class BedrockLogBucket extends Construct {
   public readonly bedrockWriteStatement: iam.PolicyStatement;
   /** The bucket policy resource when this construct could add to it, so that others can depend on it. */
   public readonly policyDependable?: Construct;
+  /** The role S3 replicates into the archive with, when `archiveBucket` is given. */
+  public readonly replicationRole?: iam.IRole;
+  /** @internal */
+  public readonly _replication?: ArchiveReplication;
 
   constructor(scope: Construct, id: string, props: BedrockLogBucketProps = {}) {
     super(scope, id);
@@ -149,7 +176,7 @@ export class BedrockLogBucket extends Construct {
       this.bucket = props.bucket;
       this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
     } else {
-      this.encryptionKey = props.encryptionKey ?? (props.createEncryptionKey ? this.createKey(removalPolicy) : undefined);
+      this.encryptionKey = props.encryptionKey ?? (props.createEncryptionKey ? createBucketKey(this, 'Key', 'Encrypts Amazon Bedrock model invocation logs', removalPolicy) : undefined);
       const accessLogs = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogs', removalPolicy, {
         replication: 'Access logs of the log bucket stay in the account and Region; replication is the account owner\'s choice.',
         events: NO_EVENT_CONSUMER,
@@ -169,8 +196,19 @@ export class BedrockLogBucket extends Construct {
         removalPolicy,
       });
       this.bucket = bucket;
-      acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketReplicationEnabled',
-        'Cross-Region replication of invocation logs is a choice for the account owner (cost, data residency); versioning and retention protect the data here.');
+      if (props.archiveBucket) {
+        this._replication = new ArchiveReplication(this, 'Replication', {
+          bucket,
+          bucketName: props.bucketName!,
+          keyPrefix: this.keyPrefix,
+          sourceKey: this.encryptionKey,
+          archive: props.archiveBucket,
+        });
+        this.replicationRole = this._replication.role;
+      } else {
+        acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3BucketReplicationEnabled',
+          'Replication of invocation logs (to another Region, or to the organization\'s archive with archiveBucket) is a choice for the account owner (cost, data residency); versioning and retention protect the data here.');
+      }
       if (!this.encryptionKey) {
         const reason = 'SSE-S3 by default so that readers such as nOps need no kms:Decrypt grant; set createEncryptionKey or encryptionKey for SSE-KMS.';
         acknowledgeNagRule(bucket, COMPLIANCE_PACKS, 'S3DefaultEncryptionKMS', reason);
@@ -202,16 +240,6 @@ export class BedrockLogBucket extends Construct {
   /** `s3://bucket/prefix/`, the value for nOps's "S3 Data Prefix". */
   public get s3DataPrefix(): string {
     return `s3://${this.bucket.bucketName}/${this.keyPrefix}/`;
-  }
-
-  private createKey(removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: 'Encrypts Amazon Bedrock model invocation logs',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    key.addToResourcePolicy(denyGrantsExceptForAwsServices());
-    return key;
   }
 }
 

@@ -1,13 +1,18 @@
-import { Aws, CfnCondition, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, CfnResource, CfnRule, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockCloudWatchDestination } from './cloudwatch-destination';
 import { BedrockInvocationLogging, BedrockInvocationLoggingProps } from './invocation-logging';
-import { BEDROCK_SERVICE_PRINCIPAL, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, logBucketName, MAX_KEY_PREFIX_LENGTH, REGION_PATTERN, ROLE_NAME_PATTERN } from './facts';
+import {
+  ACCOUNT_ID_PATTERN, BEDROCK_SERVICE_PRINCIPAL, BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, KMS_KEY_ARN_PATTERN, logBucketName, MAX_KEY_PREFIX_LENGTH,
+  REGION_PATTERN, ROLE_NAME_PATTERN,
+} from './facts';
 import { NopsIntegrationGrant } from './nops-integration';
 import { stackIdSuffix } from './private/bedrock';
-import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
+import { checkArchiveValues, ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 
 // Custom resource property names are owned by the handler (see logging-configuration.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -66,11 +71,38 @@ export interface BedrockInvocationLoggingStackProps extends StackProps, BedrockI
    * the grant's policy has a condition, so accounts without the nOps role do not fail) and
    * `CloudWatchLogs` (`true`/`false`: the log group, its role and policy exist only when `true`).
    * `keyPrefix`, `nopsRoleName` and `cloudWatchLogs` become the parameters' defaults.
-   * Not with `nopsRole` or `nopsLegacyCloudWatchLogsRead`.
+   * `ArchiveBucketName`, `ArchiveAccountId` and `ArchiveKmsKeyArn` (empty = no replication) take
+   * the organization's log archive.
+   * Not with `nopsRole`, `nopsLegacyCloudWatchLogsRead` or `archiveBucket`.
    *
    * @default false - the values are fixed at synth
    */
   readonly templateParameters?: boolean;
+
+  /**
+   * Name of the organization's log archive bucket (output `ArchiveBucketName` of
+   * `BedrockLogArchiveStack`) to replicate this account's logs into: the stack imports it with
+   * `archiveAccountId` and `archiveKmsKeyArn` (instead of `archiveBucket`). With
+   * `templateParameters`, the `ArchiveBucketName` parameter's default. Deploy the archive first.
+   *
+   * @default - no replication
+   */
+  readonly archiveBucketName?: string;
+
+  /**
+   * Account that owns `archiveBucketName` (the log-archive account). Required with it.
+   *
+   * @default - no replication
+   */
+  readonly archiveAccountId?: string;
+
+  /**
+   * ARN of the archive's KMS key, when the archive uses SSE-KMS (output `ArchiveKmsKeyArn`).
+   * Required with `archiveBucketName` when this log bucket is SSE-KMS.
+   *
+   * @default - the archive uses SSE-S3
+   */
+  readonly archiveKmsKeyArn?: string;
 }
 
 /**
@@ -117,13 +149,13 @@ export class BedrockInvocationLoggingStack extends Stack {
       errors.add('nopsLegacyCloudWatchLogsRead is true but cloudWatchLogs is off: set cloudWatchLogs: true, or drop nopsLegacyCloudWatchLogsRead');
     }
     checkNopsGrantRegion(props.nopsGrantRegion, errors);
-    BedrockInvocationLogging._checkProps(props, errors);
-    errors.throwIfAny();
     const named = props.bucketName === undefined && !props.bucket && !props.generatedBucketName;
-    this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', {
-      ...props,
-      bucketName: named ? schemeBucketName(this) : props.bucketName,
-    });
+    const bucketName = named ? schemeBucketName(this) : props.bucketName;
+    const imported = errors.collect(() => importArchive(this, props));
+    const archiveBucket = props.archiveBucket ?? imported;
+    BedrockInvocationLogging._checkProps({ ...props, bucketName, archiveBucket }, errors);
+    errors.throwIfAny();
+    this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', { ...props, bucketName, archiveBucket });
     if (props.nopsRoleName !== undefined || props.nopsRole) {
       this.nopsGrant = new NopsIntegrationGrant(this, 'NopsIntegration', {
         invocationLogging: this.invocationLogging,
@@ -139,6 +171,9 @@ export class BedrockInvocationLoggingStack extends Stack {
     }
 
     addCommonOutputs(this, this.invocationLogging);
+    if (archiveBucket) {
+      new CfnOutput(this, 'ArchiveReplication', { description: ARCHIVE_OUTPUT_DESCRIPTION, value: archiveBucket.bucketName });
+    }
     if (this.invocationLogging.logGroup) {
       new CfnOutput(this, 'LogGroupName', {
         description: 'CloudWatch Logs destination (legacy)',
@@ -148,6 +183,23 @@ export class BedrockInvocationLoggingStack extends Stack {
     addStatusOutputs(this, this.invocationLogging, props.skipUnsupportedRegions);
   }
 }
+
+/** The archive named by `archiveBucketName`, `archiveAccountId` and `archiveKmsKeyArn`, checked; undefined without a name. */
+function importArchive(stack: Stack, props: BedrockInvocationLoggingStackProps): s3.IBucket | undefined {
+  const errors = new ErrorCollector(`${stack.node.path} props`);
+  const sseKms = props.createEncryptionKey === true || props.encryptionKey !== undefined;
+  checkArchiveValues({ bucketName: props.archiveBucketName, accountId: props.archiveAccountId, kmsKeyArn: props.archiveKmsKeyArn }, ARCHIVE_PROP_NAMES, sseKms, errors);
+  if (props.archiveBucket && props.archiveBucketName) errors.add('archiveBucket and archiveBucketName both given: give one');
+  errors.throwIfAny();
+  if (!props.archiveBucketName || props.archiveBucket) return undefined;
+  return s3.Bucket.fromBucketAttributes(stack, 'Archive', {
+    bucketName: props.archiveBucketName,
+    account: props.archiveAccountId,
+    encryptionKey: props.archiveKmsKeyArn ? kms.Key.fromKeyArn(stack, 'ArchiveKey', props.archiveKmsKeyArn) : undefined,
+  });
+}
+
+const ARCHIVE_PROP_NAMES = { bucketName: 'archiveBucketName', accountId: 'archiveAccountId', kmsKeyArn: 'archiveKmsKeyArn' };
 
 /** `bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX`, SUFFIX the first 8 characters of the stack id's UUID. */
 function schemeBucketName(stack: Stack): string {
@@ -199,6 +251,11 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
   const defaultPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
   if (props.nopsRoleName) validateRoleName(props.nopsRoleName, 'nopsRoleName', errors);
   checkNopsGrantRegion(props.nopsGrantRegion, errors);
+  if (props.archiveBucket) {
+    errors.add('archiveBucket cannot be a template parameter: with templateParameters the archive is the ArchiveBucketName, ArchiveAccountId and ArchiveKmsKeyArn parameters (archiveBucketName, archiveAccountId and archiveKmsKeyArn are their defaults); drop archiveBucket');
+  }
+  const sseKms = props.createEncryptionKey === true || props.encryptionKey !== undefined;
+  checkArchiveValues({ bucketName: props.archiveBucketName, accountId: props.archiveAccountId, kmsKeyArn: props.archiveKmsKeyArn }, ARCHIVE_PROP_NAMES, sseKms, errors);
   if (props.generatedBucketName || props.bucket || props.bucketName !== undefined) {
     errors.add('bucket, bucketName and generatedBucketName are not offered with templateParameters: every account\'s bucket is named bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX so that one nOps grant per account covers them; drop them, or drop templateParameters');
   }
@@ -236,6 +293,7 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
     allowedPattern: `^$|${REGION_PATTERN}`,
     constraintDescription: 'must be empty or a Region name',
   });
+  const archive = archiveParameters(stack, sseKms, props);
   const hasNopsRole = new CfnCondition(stack, 'HasNopsRole', {
     expression: Fn.conditionNot(Fn.conditionEquals(nopsRoleName.valueAsString, '')),
   });
@@ -257,7 +315,10 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
     keyPrefix: keyPrefix.valueAsString,
     bucketName: schemeBucketName(stack),
     cloudWatchLogs: false,
+    archiveBucket: archive.bucket,
   });
+  invocationLogging.logBucket._replication!._conditional(archive.replicates, archive.hasKey);
+
   const cw = new BedrockCloudWatchDestination(invocationLogging, 'CloudWatch', {
     logGroupName,
     retention: logGroupRetention,
@@ -310,8 +371,59 @@ function buildParameterized(stack: Stack, props: BedrockInvocationLoggingStackPr
         Fn.join('', ['granted by the stack in ', nopsGrantRegion.valueAsString, ' (it covers every Region\'s log bucket of this account)']),
         'none: NopsRoleName is empty')).toString(),
   });
+  new CfnOutput(stack, 'ArchiveReplication', {
+    description: ARCHIVE_OUTPUT_DESCRIPTION,
+    value: Fn.conditionIf(archive.replicates.logicalId, archive.bucket.bucketName, 'off').toString(),
+  });
   addStatusOutputs(stack, invocationLogging, props.skipUnsupportedRegions);
   return { invocationLogging, nopsGrant };
+}
+
+const ARCHIVE_OUTPUT_DESCRIPTION = 'Archive bucket S3 replicates the logs to';
+
+/**
+ * The member template's archive parameters (empty = no replication), the conditions on them, and
+ * one rule that CloudFormation checks before it changes anything: an archive bucket needs its
+ * account, and an SSE-KMS log bucket needs the archive's key.
+ */
+function archiveParameters(stack: Stack, sseKms: boolean, defaults: BedrockInvocationLoggingStackProps): { bucket: s3.IBucket; replicates: CfnCondition; hasKey?: CfnCondition } {
+  const bucketName = new CfnParameter(stack, 'ArchiveBucketName', {
+    type: 'String',
+    description: 'Archive to replicate to, empty = none (output of BedrockInvocationLogArchive: deploy it first, S3 refuses a missing bucket)',
+    default: defaults.archiveBucketName ?? '',
+    allowedPattern: `^$|${BUCKET_NAME_PATTERN}`,
+  });
+  const account = new CfnParameter(stack, 'ArchiveAccountId', {
+    type: 'String',
+    description: 'Account that owns ArchiveBucketName',
+    default: defaults.archiveAccountId ?? '',
+    allowedPattern: `^$|${ACCOUNT_ID_PATTERN}`,
+  });
+  const keyArn = new CfnParameter(stack, 'ArchiveKmsKeyArn', {
+    type: 'String',
+    description: `KMS key of an SSE-KMS archive; empty = SSE-S3${sseKms ? ' (required: this log bucket is SSE-KMS)' : ''}`,
+    default: defaults.archiveKmsKeyArn ?? '',
+    allowedPattern: `^$|${KMS_KEY_ARN_PATTERN}`,
+  });
+  const isSet = (p: CfnParameter) => Fn.conditionNot(Fn.conditionEquals(p.valueAsString, ''));
+  new CfnRule(stack, 'ArchiveParameters', {
+    ruleCondition: isSet(bucketName),
+    assertions: [
+      { assert: isSet(account), assertDescription: 'ArchiveBucketName needs ArchiveAccountId' },
+      ...sseKms ? [{ assert: isSet(keyArn), assertDescription: 'ArchiveBucketName needs ArchiveKmsKeyArn (SSE-KMS logs)' }] : [],
+    ],
+  });
+  const bucket = s3.Bucket.fromBucketAttributes(stack, 'Archive', {
+    bucketName: bucketName.valueAsString,
+    account: account.valueAsString,
+    encryptionKey: kms.Key.fromKeyArn(stack, 'ArchiveKey', keyArn.valueAsString),
+  });
+  return {
+    bucket,
+    replicates: new CfnCondition(stack, 'ReplicatesToArchive', { expression: isSet(bucketName) }),
+    // With an SSE-KMS log bucket the rule requires the key with the archive: replicating implies it.
+    hasKey: sseKms ? undefined : new CfnCondition(stack, 'ArchiveHasKey', { expression: isSet(keyArn) }),
+  };
 }
 
 function cfnOf(construct: IConstruct): CfnResource {

@@ -3,7 +3,7 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_PREFIX, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN, STACK_SET_NAME_PATTERN } from './facts';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from './member-template';
-import { ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
+import { checkArchiveValues, ErrorCollector, normalizeKeyPrefix, validateRoleName } from './private/validation';
 import { StackSetCallAs, StackSetConcurrencyMode, StackSetRegionConcurrency } from './stackset-options';
 
 /**
@@ -127,6 +127,27 @@ export interface BedrockInvocationLoggingStackSetProps extends BedrockInvocation
    * @default false
    */
   readonly cloudWatchLogs?: boolean;
+
+  /**
+   * Value of the member template's `ArchiveBucketName` parameter: the organization's log archive
+   * (output `ArchiveBucketName` of `BedrockLogArchiveStack`) that every account replicates its
+   * logs into. Deploy the archive first. Needs `archiveAccountId`.
+   * @default '' - no replication
+   */
+  readonly archiveBucketName?: string;
+
+  /**
+   * Value of the member template's `ArchiveAccountId` parameter: the account that owns the archive.
+   * @default '' - no replication
+   */
+  readonly archiveAccountId?: string;
+
+  /**
+   * Value of the member template's `ArchiveKmsKeyArn` parameter: the archive's KMS key when it uses
+   * SSE-KMS (required with `createEncryptionKey`).
+   * @default '' - the archive uses SSE-S3
+   */
+  readonly archiveKmsKeyArn?: string;
 }
 
 const OU_ID = new RegExp(ORGANIZATIONAL_UNIT_ID_PATTERN);
@@ -187,6 +208,8 @@ export class BedrockInvocationLoggingStackSet extends Construct {
       && !props.regions.includes(props.nopsGrantRegion)) {
       errors.add(`nopsGrantRegion ${JSON.stringify(props.nopsGrantRegion)} is not one of regions (${props.regions.join(', ')}): name a target Region, or drop nopsGrantRegion (the first of regions grants)`);
     }
+    checkArchiveValues({ bucketName: props.archiveBucketName, accountId: props.archiveAccountId, kmsKeyArn: props.archiveKmsKeyArn },
+      { bucketName: 'archiveBucketName', accountId: 'archiveAccountId', kmsKeyArn: 'archiveKmsKeyArn' }, props.createEncryptionKey === true, errors);
     errors.throwIfAny();
 
     this.stackSetName = stackSetName;
@@ -219,6 +242,9 @@ export class BedrockInvocationLoggingStackSet extends Construct {
         { parameterKey: 'NopsRoleName', parameterValue: nopsRoleName },
         { parameterKey: 'CloudWatchLogs', parameterValue: String(props.cloudWatchLogs ?? false) },
         { parameterKey: 'NopsGrantRegion', parameterValue: nopsGrantRegion },
+        { parameterKey: 'ArchiveBucketName', parameterValue: props.archiveBucketName ?? '' },
+        { parameterKey: 'ArchiveAccountId', parameterValue: props.archiveAccountId ?? '' },
+        { parameterKey: 'ArchiveKmsKeyArn', parameterValue: props.archiveKmsKeyArn ?? '' },
       ],
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: ouIds },

@@ -6,13 +6,24 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ANALYTICS_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
+import { ANALYTICS_STACK_NAME, ARCHIVE_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
 import { BedrockInvocationLoggingMemberTemplate } from '../lib';
 import { machine, writeReadmeSection } from './readme-section';
 
 const ALL = { keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false' };
 const ANALYTICS = { ...ALL, analytics: 'true', analyticsRequestMetadataKeys: 'team,cost-center' };
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1,eu-west-1' };
+const ARCHIVE_VALUES = {
+  archiveBucket: 'bedrock-invocation-logs-archive-222233334444-abcd1234', archiveAccount: '222233334444',
+  archiveKmsKeyArn: 'arn:aws:kms:eu-west-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
+const ROLLOUT_KMS_ARCHIVE = { ...ROLLOUT, kms: 'true', ...ARCHIVE_VALUES };
+const ALL_ARCHIVE = { ...ALL, ...ARCHIVE_VALUES };
+const ARCHIVE = { rollout: 'archive', organizationId: 'o-a1b2c3d4e5' };
+const ARCHIVE_ALL = {
+  ...ARCHIVE, keyPrefix: 'finops/bedrock', kms: 'true', nopsRoleName: 'Nops-Integration-abc123',
+  archiveObjectLockDays: '365', archiveObjectLockMode: 'GOVERNANCE', archiveTransitionDays: '90',
+};
 const RUNS = 5;
 
 const kb = (bytes: number) => `${bytes.toLocaleString('en-US')} B`;
@@ -70,13 +81,17 @@ for (const [name, context, stack] of [
   ['default stack', {}, STACK_NAME],
   ['all-options stack', ALL, STACK_NAME],
   ['StackSet administrator stack (limit for `cdk deploy` without bootstrap: 51,200)', ROLLOUT, STACKSET_STACK_NAME],
+  ['StackSet administrator stack, `kms=true`, archive values', ROLLOUT_KMS_ARCHIVE, STACKSET_STACK_NAME],
+  ['all-options stack replicating into an SSE-KMS archive', ALL_ARCHIVE, STACK_NAME],
+  ['archive stack (`rollout=archive`)', ARCHIVE, ARCHIVE_STACK_NAME],
+  ['archive stack, KMS, nOps grant, Object Lock, transition', ARCHIVE_ALL, ARCHIVE_STACK_NAME],
   ['all-options stack with `analytics=true` (exports added)', ANALYTICS, STACK_NAME],
   ['analytics stack (`analytics=true`, all options, two `analyticsRequestMetadataKeys`)', ANALYTICS, ANALYTICS_STACK_NAME],
 ] as const) {
   const r = inProcess(context, stack);
   rows.push(`| ${name} | ${kb(r.pretty)} | ${kb(r.minified)} | ${r.ms.toFixed(0)} ms |`);
 }
-for (const [name, props] of [['StackSet member template (TemplateBody limit 51,200)', {}], ['StackSet member template, `kms=true`', { createEncryptionKey: true }]] as const) {
+for (const [name, props] of [['StackSet member template, archive parameters included (TemplateBody limit 51,200)', {}], ['StackSet member template, `kms=true`', { createEncryptionKey: true }]] as const) {
   const t = new BedrockInvocationLoggingMemberTemplate(props);
   rows.push(`| ${name} | ${kb(Buffer.byteLength(t.toPrettyJson()))} | ${kb(Buffer.byteLength(t.toJson()))} | |`);
 }
@@ -85,6 +100,8 @@ const yaml = [
   ['all-options stack', ALL, STACK_NAME],
   ['all-options stack with `analytics=true`', ANALYTICS, STACK_NAME],
   ['analytics stack', ANALYTICS, ANALYTICS_STACK_NAME],
+  ['StackSet administrator stack with `kms=true` and archive values', ROLLOUT_KMS_ARCHIVE, STACKSET_STACK_NAME],
+  ['archive stack, all options', ARCHIVE_ALL, ARCHIVE_STACK_NAME],
 ] as const;
 const text = [
   ...rows,

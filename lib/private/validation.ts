@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { keyPrefixProblems, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../facts';
+import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, keyPrefixProblems, KMS_KEY_ARN_PATTERN, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../facts';
 
 /**
  * Bad input: every problem found, one line each (naming the property or context key, the value
@@ -89,4 +89,56 @@ export function validateRoleNameOrArn(value: string, prop: string, errors: Error
     errors.add(`${prop} ${JSON.stringify(value)} is not a valid IAM role ARN: expected arn:aws:iam::123456789012:role/NAME`);
   }
   return 'arn';
+}
+
+/** The archive a member replicates into, as plain values (stack props, StackSet props, app context). */
+export interface ArchiveValues {
+  readonly bucketName?: string;
+  readonly accountId?: string;
+  readonly kmsKeyArn?: string;
+}
+
+/** How the caller names the three values, for the messages. */
+export interface ArchiveValueNames {
+  readonly bucketName: string;
+  readonly accountId: string;
+  readonly kmsKeyArn: string;
+}
+
+const BUCKET_NAME = new RegExp(BUCKET_NAME_PATTERN);
+const ACCOUNT_ID = new RegExp(ACCOUNT_ID_PATTERN);
+const KMS_KEY_ARN = new RegExp(KMS_KEY_ARN_PATTERN);
+
+/**
+ * The archive values: each well-formed, the bucket with its account, a key when the log bucket is
+ * SSE-KMS (`sseKms`), and no account or key without a bucket. Returns whether they are usable.
+ * Empty strings count as not given (the StackSet parameters' "off").
+ */
+export function checkArchiveValues(values: ArchiveValues, names: ArchiveValueNames, sseKms: boolean, errors: ErrorCollector): boolean {
+  const before = errors.size;
+  const given = (v: string | undefined): v is string => v !== undefined && v !== '';
+  const literal = (v: string | undefined): v is string => given(v) && !Token.isUnresolved(v);
+  if (literal(values.bucketName) && !BUCKET_NAME.test(values.bucketName)) {
+    errors.add(`${names.bucketName} ${JSON.stringify(values.bucketName)} is not a valid S3 bucket name: give the ArchiveBucketName output of the archive stack (BedrockInvocationLogArchive)`);
+  }
+  if (literal(values.accountId) && !ACCOUNT_ID.test(values.accountId)) {
+    errors.add(`${names.accountId} ${JSON.stringify(values.accountId)} is not an account id: give the 12 digits of the log-archive account (output ArchiveAccountId)`);
+  }
+  if (literal(values.kmsKeyArn) && !KMS_KEY_ARN.test(values.kmsKeyArn)) {
+    errors.add(`${names.kmsKeyArn} ${JSON.stringify(values.kmsKeyArn)} is not a KMS key ARN: give the ArchiveKmsKeyArn output (arn:aws:kms:REGION:ACCOUNT:key/ID, not an alias)`);
+  }
+  if (given(values.bucketName)) {
+    if (!given(values.accountId)) {
+      errors.add(`${names.bucketName} needs ${names.accountId}: give the log-archive account's id (output ArchiveAccountId), so that S3 checks that it owns the bucket`);
+    }
+    if (sseKms && !given(values.kmsKeyArn)) {
+      errors.add(`${names.bucketName} needs ${names.kmsKeyArn} because the log bucket is SSE-KMS: S3 replicates SSE-KMS logs only with a replica key; give the archive's key (output ArchiveKmsKeyArn of an archive deployed with kms), or use SSE-S3`);
+    }
+  } else {
+    const stray = [[names.accountId, values.accountId], [names.kmsKeyArn, values.kmsKeyArn]].filter(([, v]) => given(v)).map(([n]) => n);
+    if (stray.length > 0) {
+      errors.add(`${stray.join(' and ')} given without ${names.bucketName}: give the archive's bucket name too, or drop ${stray.length > 1 ? 'them' : 'it'}`);
+    }
+  }
+  return errors.size === before;
 }

@@ -189,6 +189,8 @@ export interface Question {
   readonly context: Record<string, string | string[]>;
   readonly identityPolicies?: NamedPolicy[];
   readonly resourcePolicy?: PolicyDocument;
+  /** The account that owns the resource. @default - the account in the ARN, or ACCOUNT for S3 ARNs (which name none) */
+  readonly resourceAccount?: string;
 }
 
 export interface Answer {
@@ -212,7 +214,7 @@ export async function ask(caseId: string, q: Question): Promise<Answer> {
     request: {
       principal: q.principal === 'anonymous' ? anonymousPrincipal : q.principal,
       action: q.action,
-      resource: { resource: q.resource, accountId: accountOf(q.resource) },
+      resource: { resource: q.resource, accountId: q.resourceAccount ?? accountOf(q.resource) },
       contextVariables: q.context,
     },
     identityPolicies: q.identityPolicies ?? [],

@@ -14,6 +14,27 @@ const ALL_S3: NamedPolicy = { name: 'AdminOfOtherAccount', policy: { Version: '2
 
 type Q = Omit<Question, 'subject'>;
 
+/** S3 sets `s3:ResourceAccount` to the bucket owner's account on every request; here the log bucket is ACCOUNT's. */
+const OWN_BUCKET = { 's3:ResourceAccount': ACCOUNT };
+
+/** Whether the nOps policies are the account-wide grant (buckets by name pattern, limited by s3:ResourceAccount). */
+function isAccountWide(policies: NamedPolicy[]): boolean {
+  return JSON.stringify(policies).includes('s3:ResourceAccount');
+}
+
+/** The policies without their kms:EncryptionContext:* conditions (which the simulator cannot evaluate). */
+export function withoutEncryptionContext(policies: NamedPolicy[]): NamedPolicy[] {
+  return policies.map(({ name, policy }) => {
+    const copy = JSON.parse(JSON.stringify(policy));
+    for (const st of [copy.Statement].flat()) {
+      for (const block of Object.values<Record<string, unknown>>(st.Condition ?? {})) {
+        for (const key of Object.keys(block)) if (/^kms:EncryptionContext:/i.test(key)) delete block[key];
+      }
+    }
+    return { name, policy: copy };
+  });
+}
+
 export function questions(p: PolicySet): Question[] {
   const out: Question[] = [];
   const add = (subject: string, qs: Q[]) => out.push(...qs.map((q) => ({ ...q, subject })));
@@ -58,17 +79,19 @@ export function questions(p: PolicySet): Question[] {
     { id: 'same-account-role-http', text: 'A role of ACCOUNT with s3:* on * GetObject over plain HTTP', expect: 'Denied', principal: `arn:aws:iam::${ACCOUNT}:role/Admin`, action: 's3:GetObject', resource: logObj, context: HTTP, identityPolicies: [ALL_S3], resourcePolicy: p.bucketPolicy },
   ]);
 
-  // 3. The nOps grant (identity policy) together with the bucket policy.
+  // 3. The nOps grant (identity policy) together with the bucket policy. S3 sets s3:ResourceAccount
+  // (the bucket owner) on every request; the account-wide grant (the app's named buckets) requires it.
   if (p.nops) {
     const n = p.nops;
-    // S3 sets s3:ResourceAccount to the bucket owner: the account-wide grant is limited by it.
     const nops = (id: string, text: string, expect: Question['expect'], action: string, resource: string, context: Record<string, string>, core = false): Q =>
-      ({ id, text, expect, action, resource, context: { ...context, 's3:ResourceAccount': ACCOUNT }, core, principal: n.roleArn, identityPolicies: n.policies, resourcePolicy: p.bucketPolicy });
+      ({ id, text, expect, action, resource, context: { ...context, ...OWN_BUCKET }, core, principal: n.roleArn, identityPolicies: n.policies, resourcePolicy: p.bucketPolicy });
     const list = (prefix: string | undefined) => ({ ...TLS, ...(prefix === undefined ? {} : { 's3:prefix': prefix }) });
+    const accountWide = isAccountWide(n.policies);
     add('nOps grant', [
       nops('nops-get-log', 'nOps role GetObject PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/…/x.json.gz', 'Allowed', 's3:GetObject', logObj, TLS, true),
-      nops('nops-get-prefix-object', 'nOps role GetObject PREFIX/x (outside AWSLogs/ACCOUNT/BedrockModelInvocationLogs/: only a one-bucket grant allows it)',
-        n.accountWide ? 'Denied' : 'Allowed', 's3:GetObject', obj(`${P}/x`), TLS),
+      accountWide
+        ? nops('nops-get-prefix-outside-logs', 'nOps role GetObject PREFIX/x, outside AWSLogs/ACCOUNT/BedrockModelInvocationLogs/ (account-wide grant)', 'Denied', 's3:GetObject', obj(`${P}/x`), TLS)
+        : nops('nops-get-prefix-object', 'nOps role GetObject PREFIX/x (grant on this bucket only)', 'Allowed', 's3:GetObject', obj(`${P}/x`), TLS),
       nops('nops-get-sibling', 'nOps role GetObject PREFIX-other/x', 'Denied', 's3:GetObject', obj(`${P}-other/x`), TLS, true),
       nops('nops-get-suffix', 'nOps role GetObject PREFIXx/x (the prefix without its slash)', 'Denied', 's3:GetObject', obj(`${P}x/x`), TLS, true),
       nops('nops-get-other', 'nOps role GetObject other/x', 'Denied', 's3:GetObject', obj('other/x'), TLS, true),
@@ -109,19 +132,18 @@ export function questions(p: PolicySet): Question[] {
       kq('kms-other-account-decrypt', 'A principal of OTHER_ACCOUNT with kms:* on * kms:Decrypt', 'Denied', `arn:aws:iam::${OTHER_ACCOUNT}:role/Admin`, 'kms:Decrypt', TLS, [ALL_S3], true),
     ];
     if (p.nops) {
-      const n = p.nops;
-      // The account-wide grant decrypts only through S3 for the log buckets. The simulator ignores
-      // kms:EncryptionContext:* keys (a ':' in the variable part), so that condition is taken out
-      // here and asserted as written in test/statements.test.ts; kms:ViaService is asked.
-      const policies = n.policies.map((np) => ({ ...np, policy: withoutEncryptionContext(np.policy) }));
+      // As S3 calls KMS for a GetObject. The simulator does not evaluate kms:EncryptionContext:*
+      // keys, so that condition of the account-wide grant is left out here and asserted as
+      // written in test/statements.test.ts and test/security/account-grant.test.ts.
+      const n = withoutEncryptionContext(p.nops.policies);
+      const role = p.nops.roleArn;
       const viaS3 = { ...TLS, 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
       qs.push(
-        kq('kms-nops-decrypt', 'nOps role kms:Decrypt through S3', 'Allowed', n.roleArn, 'kms:Decrypt', viaS3, policies, true),
-        kq('kms-nops-decrypt-direct', 'nOps role kms:Decrypt called directly (not through S3)', n.accountWide ? 'Denied' : 'Allowed', n.roleArn, 'kms:Decrypt', TLS, policies),
-        kq('kms-nops-encrypt', 'nOps role kms:Encrypt', 'Denied', n.roleArn, 'kms:Encrypt', viaS3, policies),
-        kq('kms-nops-gdk', 'nOps role kms:GenerateDataKey', 'Denied', n.roleArn, 'kms:GenerateDataKey', viaS3, policies, true),
-        kq('kms-nops-create-grant', 'nOps role kms:CreateGrant', 'Denied', n.roleArn, 'kms:CreateGrant', viaS3, policies),
-        kq('kms-nops-schedule-deletion', 'nOps role kms:ScheduleKeyDeletion', 'Denied', n.roleArn, 'kms:ScheduleKeyDeletion', viaS3, policies),
+        kq('kms-nops-decrypt', 'nOps role kms:Decrypt through S3', 'Allowed', role, 'kms:Decrypt', viaS3, n, true),
+        kq('kms-nops-encrypt', 'nOps role kms:Encrypt', 'Denied', role, 'kms:Encrypt', viaS3, n),
+        kq('kms-nops-gdk', 'nOps role kms:GenerateDataKey', 'Denied', role, 'kms:GenerateDataKey', viaS3, n, true),
+        kq('kms-nops-create-grant', 'nOps role kms:CreateGrant', 'Denied', role, 'kms:CreateGrant', TLS, n),
+        kq('kms-nops-schedule-deletion', 'nOps role kms:ScheduleKeyDeletion', 'Denied', role, 'kms:ScheduleKeyDeletion', TLS, n),
       );
     }
     add('Key policy', qs);
@@ -233,15 +255,4 @@ export function expectedActions(p: PolicySet): Record<string, string[]> {
   }
   if (p.cloudWatch) out.cloudWatch = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sts:GetCallerIdentity'];
   return out;
-}
-
-/** `policy` without `kms:EncryptionContext:*` conditions, which the simulator cannot evaluate. */
-function withoutEncryptionContext(policy: any): any {
-  const copy = JSON.parse(JSON.stringify(policy));
-  for (const st of [copy.Statement].flat()) {
-    for (const block of Object.values<Record<string, unknown>>(st.Condition ?? {})) {
-      for (const key of Object.keys(block)) if (/^kms:EncryptionContext:/i.test(key)) delete block[key];
-    }
-  }
-  return copy;
 }

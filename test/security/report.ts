@@ -12,7 +12,7 @@ import * as path from 'path';
 import type { Answer } from './harness';
 
 export const SECURITY_MD = path.join(__dirname, '..', '..', 'SECURITY.md');
-export const SECTIONS = ['simulation', 'sweep', 'guard', 'property'] as const;
+export const SECTIONS = ['simulation', 'sweep', 'guard', 'property', 'archive', 'archive-property'] as const;
 export type SectionName = typeof SECTIONS[number];
 
 export function defaultResultsDir(): string {
@@ -77,6 +77,31 @@ export interface PropertyResults {
   readonly questionsAsked: number;
   readonly nagPacks: string[];
   readonly nagFindings: number;
+  readonly failures: string[];
+}
+
+/** The organization's archive (issue 14): simulator answers per scenario and cfn-guard on its templates. */
+export interface ArchiveResults {
+  readonly simulator: string;
+  readonly cases: CaseInfo[];
+  readonly answers: AnswerJson[];
+  readonly guard: {
+    readonly validator: string;
+    readonly rulesEvaluated: number;
+    readonly cases: (CaseInfo & { readonly resources: number; readonly violations: number; readonly unacknowledged: number })[];
+    readonly violations: GuardViolation[];
+  };
+}
+
+/** The archive's property-based run: random prefixes, accounts and Regions. */
+export interface ArchivePropertyResults {
+  readonly library: string;
+  readonly seed: number;
+  readonly numRuns: number;
+  readonly questionsPerRun: number;
+  readonly questionsAsked: number;
+  readonly prefixes: string[];
+  readonly regions: string[];
   readonly failures: string[];
 }
 
@@ -185,11 +210,82 @@ export function renderProperty(r: PropertyResults): string {
   return lines.join('\n');
 }
 
+export function renderArchive(r: ArchiveResults): string {
+  const lines: string[] = [];
+  const questions = new Map<string, AnswerJson>();
+  for (const a of r.answers) if (!questions.has(a.id)) questions.set(a.id, a);
+  const failed = r.answers.filter((a) => !a.pass);
+  lines.push(`Evaluator: ${code(r.simulator)} (strict mode, with the keys IAM sets for a caller: ${code('aws:PrincipalArn')}, ${code('aws:PrincipalAccount')}, ` +
+    `${code('aws:PrincipalOrgID')}, ${code('aws:SecureTransport')}). The archive stack is resolved in the log-archive account and the StackSet member template ` +
+    'in a member account of another Region, with the archive\'s outputs as its parameters; each question is asked of the caller\'s identity policies and the archive\'s bucket or key policy together. ' +
+    `${questions.size} distinct questions, ${r.answers.length} asked over ${r.cases.length} cases, ` +
+    (failed.length === 0 ? 'all answered as expected.' : `**${failed.length} answered otherwise** (marked FAIL).`));
+  lines.push('');
+  lines.push('| case | settings |');
+  lines.push('|---|---|');
+  for (const c of r.cases) lines.push(`| ${cell(c.title)} | ${cell(c.settings)} |`);
+  const subjects = [...new Set([...questions.values()].map((q) => q.subject))];
+  for (const subject of subjects) {
+    lines.push('');
+    lines.push(`#### ${subject}`);
+    lines.push('');
+    lines.push(`| question | expected | ${r.cases.map((c) => cell(c.title)).join(' | ')} |`);
+    lines.push(`|---|---|${r.cases.map(() => '---').join('|')}|`);
+    for (const q of questions.values()) {
+      if (q.subject !== subject) continue;
+      const cells = r.cases.map((c) => {
+        const a = r.answers.find((x) => x.case === c.id && x.id === q.id);
+        if (!a) return '–';
+        return a.pass ? (a.actual === 'Allowed' ? 'allowed ✓' : 'denied ✓') : `**FAIL**: ${cell(a.actual.slice(0, 80))}`;
+      });
+      lines.push(`| ${cell(q.text)} | ${q.expect === 'Allowed' ? 'allow' : 'deny'} | ${cells.join(' | ')} |`);
+    }
+  }
+  lines.push('');
+  lines.push('"–": no KMS key in that case. The simulator does not evaluate `kms:EncryptionContext:*` keys; those conditions are left out of the key questions and asserted as written in `test/archive/archive.test.ts`.');
+  const g = r.guard;
+  lines.push('');
+  lines.push(`cfn-guard (${code(g.validator)}, ${g.rulesEvaluated} Control Tower rules):`);
+  lines.push('');
+  lines.push('| template | settings | resources | rule failures | not acknowledged |');
+  lines.push('|---|---|---|---|---|');
+  for (const c of g.cases) lines.push(`| ${cell(c.title)} | ${cell(c.settings)} | ${c.resources} | ${c.violations} | ${c.unacknowledged === 0 ? '0 ✓' : `**${c.unacknowledged}**`} |`);
+  lines.push('');
+  lines.push('| control | rule | resource | templates | reason |');
+  lines.push('|---|---|---|---|---|');
+  const groups = new Map<string, GuardViolation[]>();
+  for (const v of g.violations) {
+    const k = `${v.rule}|${v.logicalId.replace(/[0-9A-F]{8}$/, '')}`;
+    groups.set(k, [...groups.get(k) ?? [], v]);
+  }
+  for (const vs of groups.values()) {
+    const v = vs[0];
+    lines.push(`| ${cell(v.control)} | ${code(v.rule)} | ${code(v.logicalId.replace(/[0-9A-F]{8}$/, ''))} | ${[...new Set(vs.map((x) => x.case))].join(', ')} | ${v.acknowledged ? cell(v.reason ?? '') : '**not acknowledged**'} |`);
+  }
+  return lines.join('\n');
+}
+
+export function renderArchiveProperty(r: ArchivePropertyResults): string {
+  const lines: string[] = [];
+  lines.push(`Generator: ${code(r.library)}, seed ${r.seed}, ${r.numRuns} random scenarios: a key prefix (1 to 4 segments of letters, digits and ${code("! _ . ' ( ) -")}), ` +
+    'the archive account, a member account and another member account (12 random digits each, all distinct), the archive\'s and the member\'s Regions, SSE-S3 or SSE-KMS. ' +
+    `Each run synthesizes the archive stack, resolves it and the member template, and asks the ${r.questionsPerRun} core questions ` +
+    `(${r.questionsAsked} asked in all): own folder allowed, another account's folder, outside the organization, off the library's path, ` +
+    `${code('s3:ReplicateDelete')}, ${code('s3:DeleteObject')} and ${code('s3:PutBucketPolicy')} denied, the trust conditions, the key, nOps reads the prefix and nothing else.`);
+  lines.push('');
+  lines.push(r.failures.length === 0 ? `Every run answered every question as expected. Prefixes tried include ${r.prefixes.slice(0, 6).map(code).join(', ')}; Regions ${r.regions.map(code).join(', ')}.`
+    : `**${r.failures.length} runs answered otherwise:**`);
+  for (const f of r.failures) lines.push(`- **FAIL** ${cell(f)}`);
+  return lines.join('\n');
+}
+
 const RENDER: Record<SectionName, (data: any) => string> = {
-  simulation: renderSimulation,
-  sweep: renderSweep,
-  guard: renderGuard,
-  property: renderProperty,
+  'simulation': renderSimulation,
+  'sweep': renderSweep,
+  'guard': renderGuard,
+  'property': renderProperty,
+  'archive': renderArchive,
+  'archive-property': renderArchiveProperty,
 };
 
 export function render(section: SectionName, data: unknown): string {

@@ -41,6 +41,9 @@ describe('the app with -c rollout=stackset', () => {
         { ParameterKey: 'NopsRoleName', ParameterValue: 'Nops-Integration-abc123' },
         { ParameterKey: 'CloudWatchLogs', ParameterValue: 'true' },
         { ParameterKey: 'NopsGrantRegion', ParameterValue: 'us-east-1' },
+        { ParameterKey: 'ArchiveBucketName', ParameterValue: '' },
+        { ParameterKey: 'ArchiveAccountId', ParameterValue: '' },
+        { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' },
       ],
     });
     // synth-time choice (kms) is in the body
@@ -79,7 +82,7 @@ describe('the app with -c rollout=stackset', () => {
 describe('bad rollout context fails with the key, the value and the fix', () => {
   test.each<[string, Record<string, unknown>, RegExp[]]>([
     ['an unknown rollout', { rollout: 'stacksets' },
-      [/context rollout="stacksets" is not a rollout this app knows: use -c rollout=stackset for an organization-wide StackSet, or leave rollout out/]],
+      [/context rollout="stacksets" is not a rollout this app knows: use -c rollout=stackset for an organization-wide StackSet, -c rollout=archive for the organization's log archive, or leave rollout out/]],
     ['missing targets', { rollout: 'stackset' }, [
       /context targetOuIds is missing: rollout=stackset needs the OUs to deploy to, for example -c targetOuIds=ou-ab12-cdef3456,ou-ab12-ghij7890 \(or the root id, -c targetOuIds=r-ab12\)/,
       /context targetRegions is missing: rollout=stackset needs the Regions to deploy to, for example -c targetRegions=us-east-1,eu-west-1/]],

@@ -110,3 +110,31 @@ export function instantiate(template: any, parameterValues: Record<string, strin
 export function idsOfType(template: any, type: string): string[] {
   return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
 }
+
+/**
+ * The AssertDescription of every rule assertion that fails for these parameter values (defaults
+ * for the rest): what CloudFormation refuses before it changes anything. Rules use the condition
+ * functions on parameters only.
+ */
+export function ruleFailures(template: any, parameterValues: Record<string, string> = {}): string[] {
+  const value = (name: string): string => {
+    const p = template.Parameters?.[name];
+    if (!p) throw new Error(`rule refers to ${name}, which is not a parameter`);
+    return parameterValues[name] ?? p.Default;
+  };
+  const evalExpr = (e: any): unknown => {
+    if (typeof e !== 'object' || e === null) return e;
+    if ('Ref' in e) return value(e.Ref);
+    if ('Fn::Equals' in e) return String(evalExpr(e['Fn::Equals'][0])) === String(evalExpr(e['Fn::Equals'][1]));
+    if ('Fn::Not' in e) return !evalExpr(e['Fn::Not'][0]);
+    if ('Fn::And' in e) return e['Fn::And'].every((x: any) => evalExpr(x));
+    if ('Fn::Or' in e) return e['Fn::Or'].some((x: any) => evalExpr(x));
+    throw new Error(`unsupported rule expression ${JSON.stringify(e)}`);
+  };
+  const failures: string[] = [];
+  for (const rule of Object.values<any>(template.Rules ?? {})) {
+    if (rule.RuleCondition !== undefined && !evalExpr(rule.RuleCondition)) continue;
+    for (const a of rule.Assertions) if (!evalExpr(a.Assert)) failures.push(a.AssertDescription);
+  }
+  return failures;
+}

@@ -15,9 +15,11 @@ export const TARGETS = {
 /**
  * The member template's byte budget (minified). Well below CloudFormation's 51,200-byte inline
  * limit, so that the administrator stack, which embeds it as an escaped JSON string, also stays
- * under 51,200 bytes and deploys with `cdk deploy` without a bootstrap bucket.
+ * under 51,200 bytes and deploys with `cdk deploy` without a bootstrap bucket: its YAML is about
+ * 1.25 times the member template, so 41,000 is the most the budget can be (41,000 since the
+ * archive's parameters, rule, replication role and policy, issue 14).
  */
-export const MEMBER_TEMPLATE_BUDGET_BYTES = 40_000;
+export const MEMBER_TEMPLATE_BUDGET_BYTES = 41_000;
 
 /** Budget of the administrator stack's template as minified JSON (the CLI sends YAML, a few KB more; checked separately against 51,200). */
 export const ADMIN_TEMPLATE_BUDGET_BYTES = 46_000;

@@ -77,8 +77,10 @@ describe('the member template (the StackSet TemplateBody)', () => {
   });
 
   test('has no asset, no cdk-bootstrap parameter or rule, no CDK metadata', () => {
-    expect(Object.keys(MEMBER).sort()).toEqual(['Conditions', 'Description', 'Outputs', 'Parameters', 'Resources']);
-    expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion']);
+    expect(Object.keys(MEMBER).sort()).toEqual(['Conditions', 'Description', 'Outputs', 'Parameters', 'Resources', 'Rules']);
+    expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion', 'ArchiveBucketName', 'ArchiveAccountId', 'ArchiveKmsKeyArn']);
+    // the one rule checks the archive parameters, nothing of the bootstrap
+    expect(Object.keys(MEMBER.Rules)).toEqual(['ArchiveParameters']);
     expect(BODY).not.toMatch(/BootstrapVersion|cdk-bootstrap|hnb659fds|AssetParameters|aws:asset:|aws:cdk:path|CDKMetadata/);
     for (const [id, r] of Object.entries<any>(MEMBER.Resources)) {
       expect([id, Object.keys(r.Metadata ?? {}).filter((k) => k.startsWith('aws:'))]).toEqual([id, []]);

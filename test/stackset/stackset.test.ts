@@ -34,6 +34,9 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
         { ParameterKey: 'NopsRoleName', ParameterValue: '' },
         { ParameterKey: 'CloudWatchLogs', ParameterValue: 'false' },
         { ParameterKey: 'NopsGrantRegion', ParameterValue: 'us-east-1' }, // the first of regions
+        { ParameterKey: 'ArchiveBucketName', ParameterValue: '' },
+        { ParameterKey: 'ArchiveAccountId', ParameterValue: '' },
+        { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' },
       ],
       StackInstancesGroup: [{
         DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456', 'ou-ab12-ghij7890'] },
@@ -43,7 +46,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
     // the body is the member template, as a minified JSON string
     expect(typeof TemplateBody).toBe('string');
     expect(TemplateBody).toBe(JSON.stringify(JSON.parse(TemplateBody)));
-    expect(Object.keys(JSON.parse(TemplateBody).Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion']);
+    expect(Object.keys(JSON.parse(TemplateBody).Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion', 'ArchiveBucketName', 'ArchiveAccountId', 'ArchiveKmsKeyArn']);
   });
 
   test('every default can be overridden with flat props', () => {
@@ -62,6 +65,8 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
       nopsRoleName: 'Nops-Integration-abc123',
       cloudWatchLogs: true,
       nopsGrantRegion: 'eu-west-1',
+      archiveBucketName: 'bedrock-invocation-logs-archive-222233334444-abcd1234',
+      archiveAccountId: '222233334444',
     });
     expect(props).toMatchObject({
       StackSetName: 'FinOpsBedrockLogging',
@@ -74,6 +79,9 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
         { ParameterKey: 'NopsRoleName', ParameterValue: 'Nops-Integration-abc123' },
         { ParameterKey: 'CloudWatchLogs', ParameterValue: 'true' },
         { ParameterKey: 'NopsGrantRegion', ParameterValue: 'eu-west-1' },
+        { ParameterKey: 'ArchiveBucketName', ParameterValue: 'bedrock-invocation-logs-archive-222233334444-abcd1234' },
+        { ParameterKey: 'ArchiveAccountId', ParameterValue: '222233334444' },
+        { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' }, // an SSE-S3 archive
       ],
     });
     // counts replace the percentages; CloudFormation takes one of each pair
@@ -124,6 +132,12 @@ describe('BedrockInvocationLoggingStackSet: bad props fail at construction, all 
     ['a bad StackSet name', { stackSetName: '1 bad' }, [/stackSetName "1 bad" is not a valid StackSet name/]],
     ['a bad key prefix', { keyPrefix: 's3://bucket/x' }, [/keyPrefix "s3:\/\/bucket\/x" is a URL/]],
     ['a role ARN as the nOps role name', { nopsRoleName: 'arn:aws:iam::123456789012:role/Nops-Integration-x' }, [/nopsRoleName "arn:aws:iam::123456789012:role\/Nops-Integration-x" is an ARN: give the role name only/]],
+    ['an archive without its account', { archiveBucketName: 'bedrock-invocation-logs-archive-222233334444-abcd1234' }, [/archiveBucketName needs archiveAccountId: give the log-archive account's id/]],
+    ['SSE-KMS log buckets and an archive without its key', { createEncryptionKey: true, archiveBucketName: 'archive-bucket', archiveAccountId: '222233334444' },
+      [/archiveBucketName needs archiveKmsKeyArn because the log bucket is SSE-KMS: S3 replicates SSE-KMS logs only with a replica key/]],
+    ['malformed archive values', { archiveBucketName: 'Archive_Bucket', archiveAccountId: '2222', archiveKmsKeyArn: 'alias/archive' },
+      [/archiveBucketName "Archive_Bucket" is not a valid S3 bucket name/, /archiveAccountId "2222" is not an account id/, /archiveKmsKeyArn "alias\/archive" is not a KMS key ARN/]],
+    ['an archive key without the archive', { archiveKmsKeyArn: 'arn:aws:kms:eu-west-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, [/archiveKmsKeyArn given without archiveBucketName/]],
   ])('%s', (_name, props, expected) => {
     const message = errorOf(() => adminStack(props as any));
     expect(message).toMatch(/^Invalid Admin\/StackSet props:/);
@@ -150,5 +164,10 @@ describe('the administrator stack', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const yaml = require(path.join(path.dirname(require.resolve('aws-cdk-lib')), 'node_modules', 'yaml'));
     expect(yaml.stringify(template, { schema: 'yaml-1.1', lineWidth: 0 }).length).toBeLessThanOrEqual(BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES);
+    // the largest member template (SSE-KMS, replicating into an SSE-KMS archive) too
+    const largest = Template.fromStack(adminStack({ createEncryptionKey: true, archiveBucketName: 'bedrock-invocation-logs-archive-222233334444-abcd1234',
+      archiveAccountId: '222233334444', archiveKmsKeyArn: 'arn:aws:kms:eu-west-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab' }).stack).toJSON();
+    expect(Buffer.byteLength(JSON.stringify(largest), 'utf8')).toBeLessThanOrEqual(ADMIN_TEMPLATE_BUDGET_BYTES);
+    expect(yaml.stringify(largest, { schema: 'yaml-1.1', lineWidth: 0 }).length).toBeLessThanOrEqual(BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES);
   });
 });

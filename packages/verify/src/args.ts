@@ -21,6 +21,11 @@ Options:
   --profile NAME              named profile of the shared AWS config files
   --allow-unavailable-regions report a Region without Bedrock as WARN instead of FAIL
   --concurrency N             Regions (organization: account-Regions) read at once, 1-${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})
+  --archive-bucket NAME       the organization's log archive: in a member account, each Region's
+                              log bucket must replicate into it; in the account that owns it, its
+                              policy is checked (--regions may then be left out)
+  --archive-account ID        the account that owns --archive-bucket (checked in members' rules)
+  --organization-id ID        the organization the archive's policy must require (o-...)
   --json                      print the results as JSON
   --csv                       print one line per account and Region as CSV (with the S3 Data Prefix)
   -h, --help                  show this help
@@ -71,6 +76,9 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
         'profile': { type: 'string' },
         'allow-unavailable-regions': { type: 'boolean' },
         'concurrency': { type: 'string' },
+        'archive-bucket': { type: 'string' },
+        'archive-account': { type: 'string' },
+        'organization-id': { type: 'string' },
         'json': { type: 'boolean' },
         'csv': { type: 'boolean' },
         'accounts': { type: 'string', multiple: true },
@@ -136,6 +144,9 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
     ...(values.profile ? { profile: values.profile } : {}),
     ...(values['allow-unavailable-regions'] ? { allowUnavailableRegions: true } : {}),
     ...(concurrencyText !== undefined && !concurrencyLine ? { concurrency: Number(concurrencyText.trim()) } : {}),
+    ...(values['archive-bucket'] !== undefined ? { archiveBucket: values['archive-bucket'] } : {}),
+    ...(values['archive-account'] !== undefined ? { archiveAccount: values['archive-account'] } : {}),
+    ...(values['organization-id'] !== undefined ? { organizationId: values['organization-id'] } : {}),
   };
 
   const organizationFlags = ['accounts', 'organizational-unit', 'stack-set', 'stack-set-region', 'call-as', 'assume-role-name', 'assume-role-path', 'external-id'] as const;

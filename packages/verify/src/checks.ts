@@ -15,7 +15,8 @@ import {
   parsePolicy, PolicyStatement, principalsOf, sourceConditionProblems, SourceScope, statementName,
 } from './policy';
 import { logsBase, normalizeConfiguredPrefix, prefixPath } from './prefix';
-import { CHECK_IDS, CHECK_TITLES, CheckId, CheckResult, CheckStatus, VerifyOptions } from './types';
+import { checkMemberReplication, ReplicationSource } from './replication';
+import { CHECK_IDS, CHECK_TITLES, CheckId, CheckResult, CheckStatus, REPLICATION_CHECK_IDS, VerifyOptions } from './types';
 
 /** The zero-byte object Bedrock writes when logging is configured. */
 export const PERMISSION_CHECK_OBJECT = 'amazon-bedrock-logs-permission-check';
@@ -69,7 +70,7 @@ class Rows {
   }
 
   public list(): CheckResult[] {
-    return CHECK_IDS.filter((id) => this.rows.has(id)).map((id) => this.rows.get(id)!);
+    return [...CHECK_IDS, ...REPLICATION_CHECK_IDS].filter((id) => this.rows.has(id)).map((id) => this.rows.get(id)!);
   }
 }
 
@@ -104,6 +105,15 @@ export async function verifyRegion(ctx: RegionContext): Promise<RegionFindings> 
 }
 
 async function checkRegion(ctx: RegionContext, rows: Rows): Promise<void> {
+  const found: { source?: ReplicationSource } = {};
+  await checkLogging(ctx, rows, found);
+  // With --archive-bucket: this Region's replication into the organization's archive (replication.ts).
+  if (ctx.options.archiveBucket) {
+    await checkMemberReplication(ctx, (id, status, detail, fix) => rows.set(id, status, detail, fix), found.source, 'no log bucket of this account to replicate from');
+  }
+}
+
+async function checkLogging(ctx: RegionContext, rows: Rows, found: { source?: ReplicationSource }): Promise<void> {
   const { region, clients } = ctx;
   let config: LoggingConfig | undefined;
   try {
@@ -143,6 +153,7 @@ async function checkRegion(ctx: RegionContext, rows: Rows): Promise<void> {
   let bucket: BucketFacts | 'missing' | 'foreign' | undefined;
   if (s3) {
     bucket = await checkBucket(ctx, rows, s3, config);
+    if (bucket !== 'missing' && bucket !== 'foreign') found.source = { bucketName: s3.bucketName, prefix: s3.prefix, sseKms: bucket.kmsKeyArn !== undefined };
   } else {
     rows.skipUnset(BUCKET_IDS, 'no S3 destination');
   }

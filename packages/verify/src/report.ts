@@ -29,8 +29,16 @@ export function formatTable(report: VerifyReport, options: { color?: boolean } =
       }
     }
   }
+  if (report.archive) {
+    const a = report.archive;
+    lines.push('', `archive s3://${a.bucket} (${a.region})  [${summary(a.counts)}]`);
+    for (const check of a.checks) {
+      lines.push(`  ${paint(check.status, check.status.padEnd(4))}  ${check.title.padEnd(width)}  ${check.detail}`);
+      if (check.fix) lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${check.fix}`);
+    }
+  }
   const { FAIL, WARN } = report.counts;
-  const where = plural(report.regions.length, 'Region');
+  const where = `${plural(report.regions.length, 'Region')}${report.archive ? ' and the archive' : ''}`;
   lines.push('', report.ok
     ? `${paint('PASS', 'PASS')}: nothing failed in ${where}${WARN ? ` (${plural(WARN, 'warning')})` : ''}`
     : `${paint('FAIL', 'FAIL')}: ${plural(FAIL, 'check')} failed in ${where}${WARN ? `, ${plural(WARN, 'warning')}` : ''}`);

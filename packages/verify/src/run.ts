@@ -1,11 +1,12 @@
-import { REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/facts';
+import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/facts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
 import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';
 import { errorLine, isError, networkCode } from './errors';
 import { pool } from './pool';
+import { verifyArchiveBucket } from './replication';
 import { countStatuses, regionReport } from './status';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
+import { CHECK_TITLES, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
 
 const REGION = new RegExp(REGION_PATTERN);
 const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);
@@ -29,9 +30,16 @@ export interface VerifyDeps {
  */
 export function optionProblems(options: VerifyOptions, regionsRequired = true): string[] {
   const problems: string[] = [];
-  if (options.regions.length === 0 && regionsRequired) {
-    problems.push('--regions is required, for example --regions us-east-1,eu-west-1');
+  if (options.regions.length === 0 && regionsRequired && options.archiveBucket === undefined) {
+    problems.push('--regions is required, for example --regions us-east-1,eu-west-1 (only --archive-bucket, in the account that owns it, goes without)');
   }
+  const archiveProblems = [
+    options.archiveBucket !== undefined && !new RegExp(BUCKET_NAME_PATTERN).test(options.archiveBucket) ? `--archive-bucket ${JSON.stringify(options.archiveBucket)} is not a bucket name: give the ArchiveBucketName output of BedrockInvocationLogArchive` : '',
+    options.archiveAccount !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(options.archiveAccount) ? `--archive-account ${JSON.stringify(options.archiveAccount)} is not an account id: give 12 digits` : '',
+    options.organizationId !== undefined && !new RegExp(ORGANIZATION_ID_PATTERN).test(options.organizationId) ? `--organization-id ${JSON.stringify(options.organizationId)} is not an organization id: give "o-" and 10 to 32 lowercase letters or digits` : '',
+    (options.archiveAccount !== undefined || options.organizationId !== undefined) && options.archiveBucket === undefined ? '--archive-account and --organization-id need --archive-bucket: name the archive bucket too' : '',
+  ].filter(Boolean);
+  problems.push(...archiveProblems);
   const bad = options.regions.filter((r) => !REGION.test(r));
   if (bad.length > 0) {
     problems.push(`--regions: ${bad.map((r) => JSON.stringify(r)).join(', ')} ${bad.length > 1 ? 'are not Region codes' : 'is not a Region code'}: use codes such as us-east-1,eu-west-1`);
@@ -92,6 +100,8 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): 
     throw e;
   }
   const regions = [...new Set(options.regions)];
+  // The archive alone (no Region): the identity and the bucket calls go through us-east-1's endpoints (S3 follows the bucket's Region).
+  const home = regions[0] ?? 'us-east-1';
   const created = new Map<string, RegionClients>();
   const clientsFor = (region: string): RegionClients => {
     let c = created.get(region);
@@ -105,14 +115,14 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): 
     let account: string;
     let callerArn: string;
     try {
-      const identity = await clientsFor(regions[0]).sts.send(new GetCallerIdentityCommand({}));
+      const identity = await clientsFor(home).sts.send(new GetCallerIdentityCommand({}));
       account = identity.Account ?? '';
       callerArn = identity.Arn ?? '';
       if (!/^\d{12}$/.test(account)) {
         return { exitCode: 2, error: `STS returned no account id (${JSON.stringify(account)})` };
       }
     } catch (e) {
-      return { exitCode: 2, error: credentialMessage(e, regions[0]) };
+      return { exitCode: 2, error: credentialMessage(e, home) };
     }
     const partition = callerArn.split(':')[1] || 'aws';
     const now = (deps.now ?? (() => new Date()))();
@@ -129,8 +139,12 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): 
       deps.onProgress?.({ done, total: regions.length, running: [...running] });
       return regionReport(region, findings);
     });
-    const counts = countStatuses(reports.flatMap((r) => r.checks.map((c) => c.status)));
-    const report: VerifyReport = { account, callerArn, partition, regions: reports, ok: counts.FAIL === 0, counts };
+    const archive = options.archiveBucket ? await verifyArchiveBucket({ account, partition, options, clients: clientsFor(home) }, CHECK_TITLES) : undefined;
+    if (options.archiveBucket && !archive && regions.length === 0) {
+      return { exitCode: 2, error: `account ${account} does not own s3://${options.archiveBucket} (or may not read it): run in the log-archive account to check the archive, or give --regions to check this member's replication into it` };
+    }
+    const counts = countStatuses([...reports, ...archive ? [archive] : []].flatMap((r) => r.checks.map((c) => c.status)));
+    const report: VerifyReport = { account, callerArn, partition, regions: reports, ...(archive ? { archive } : {}), ok: counts.FAIL === 0, counts };
     return { report, exitCode: report.ok ? 0 : 1 };
   } finally {
     if (!deps.clients) {

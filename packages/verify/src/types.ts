@@ -27,7 +27,13 @@ export const CHECK_IDS = [
   'nops-legacy-logs',
 ] as const;
 
-export type CheckId = typeof CHECK_IDS[number];
+/** The member's rows about the organization's archive, after the others (only with `--archive-bucket`). */
+export const REPLICATION_CHECK_IDS = ['archive-replication', 'archive-replication-role'] as const;
+
+/** The rows of the archive itself (in the account that owns `--archive-bucket`). */
+export const ARCHIVE_CHECK_IDS = ['archive-bucket', 'archive-org-condition', 'archive-key-space', 'archive-no-write-rights'] as const;
+
+export type CheckId = typeof CHECK_IDS[number] | typeof REPLICATION_CHECK_IDS[number] | typeof ARCHIVE_CHECK_IDS[number];
 
 /** Human titles of the checks, as printed in the table. */
 export const CHECK_TITLES: Record<CheckId, string> = {
@@ -53,6 +59,12 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'nops-outside-prefix': 'nOps may not read outside it',
   'nops-kms-decrypt': 'nOps may decrypt the logs',
   'nops-legacy-logs': 'nOps CloudWatch read (legacy)',
+  'archive-replication': 'Replication to the archive',
+  'archive-replication-role': 'Replication role trust',
+  'archive-bucket': 'Archive versioned, owns replicas',
+  'archive-org-condition': 'Archive: organization only',
+  'archive-key-space': 'Archive: own folder per account',
+  'archive-no-write-rights': 'Archive: no delete or config',
 };
 
 /** One row of the report. */
@@ -79,12 +91,22 @@ export interface RegionReport {
   readonly counts: Record<CheckStatus, number>;
 }
 
+/** The archive's checks, when the caller's account owns `--archive-bucket`. */
+export interface ArchiveReport {
+  readonly bucket: string;
+  readonly region: string;
+  readonly checks: CheckResult[];
+  readonly counts: Record<CheckStatus, number>;
+}
+
 /** Everything `verify` found. */
 export interface VerifyReport {
   readonly account: string;
   readonly callerArn: string;
   readonly partition: string;
   readonly regions: RegionReport[];
+  /** The organization's archive, when this account owns `--archive-bucket`. */
+  readonly archive?: ArchiveReport;
   /** True when no check failed. */
   readonly ok: boolean;
   readonly counts: Record<CheckStatus, number>;
@@ -104,6 +126,15 @@ export interface VerifyOptions {
   readonly profile?: string;
   /** How many Regions (organization mode: account-Regions) are read at the same time. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
+  /**
+   * The organization's log archive bucket: in a member account each Region's log bucket must
+   * replicate into it; in the account that owns it, its policy is checked.
+   */
+  readonly archiveBucket?: string;
+  /** The account that owns `archiveBucket`; FAIL when a member's rule names another. */
+  readonly archiveAccount?: string;
+  /** The organization the archive's policy must require (`aws:PrincipalOrgID`). */
+  readonly organizationId?: string;
 }
 
 /** Account-Regions (or Regions, for one account) read at the same time unless `--concurrency` says otherwise. */

@@ -56,6 +56,8 @@ export interface FakeBucket {
   publicAccessBlock?: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean };
   ownership?: string;
   versioning?: 'Enabled' | 'Suspended';
+  /** The replication configuration as the template writes it (CloudFormation's names are S3's XML elements). */
+  replication?: Record<string, unknown>;
   objects: FakeObject[];
 }
 
@@ -177,6 +179,7 @@ function bucketFromTemplate(d: Deployed, objects: FakeObject[]): FakeBucket {
     },
     ...(d.bucket.OwnershipControls ? { ownership: d.bucket.OwnershipControls.Rules[0].ObjectOwnership } : {}),
     ...(d.bucket.VersioningConfiguration ? { versioning: d.bucket.VersioningConfiguration.Status } : {}),
+    ...(d.bucket.ReplicationConfiguration ? { replication: d.bucket.ReplicationConfiguration } : {}),
     objects,
   };
 }
@@ -317,6 +320,15 @@ function applyEncryptionContext(context: Record<string, string | string[]>, poli
     return { name, policy: { ...policy, Statement: statements } };
   });
   return { context: rest, policies: rewritten };
+}
+
+/** CloudFormation's replication configuration as S3's XML: the same element names, `Rules` as repeated `Rule`, `Id` as `ID`. */
+function toXml(value: unknown): string {
+  if (value === null || typeof value !== 'object') return xmlEscape(String(value));
+  return Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+    const name = k === 'Rules' ? 'Rule' : k === 'Id' ? 'ID' : k;
+    return (Array.isArray(v) ? v : [v]).map((item) => `<${name}>${toXml(item)}</${name}>`).join('');
+  }).join('');
 }
 
 function xmlEscape(value: string): string {
@@ -513,8 +525,8 @@ export class FakeAws {
     } else if (key) {
       operation = 'GetObject';
     } else {
-      operation = ['location', 'policy', 'encryption', 'publicAccessBlock', 'ownershipControls', 'versioning']
-        .map((k) => (q.has(k) ? `Get${{ location: 'BucketLocation', policy: 'BucketPolicy', encryption: 'BucketEncryption', publicAccessBlock: 'PublicAccessBlock', ownershipControls: 'BucketOwnershipControls', versioning: 'BucketVersioning' }[k]}` : ''))
+      operation = ['location', 'policy', 'encryption', 'publicAccessBlock', 'ownershipControls', 'versioning', 'replication']
+        .map((k) => (q.has(k) ? `Get${{ location: 'BucketLocation', policy: 'BucketPolicy', encryption: 'BucketEncryption', publicAccessBlock: 'PublicAccessBlock', ownershipControls: 'BucketOwnershipControls', versioning: 'BucketVersioning', replication: 'BucketReplication' }[k]}` : ''))
         .find(Boolean) ?? (q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects');
     }
     this.record(who, 's3', region, operation, req);
@@ -557,6 +569,10 @@ export class FakeAws {
           : s3Error(404, 'OwnershipControlsNotFoundError', 'The bucket ownership controls were not found');
       case 'GetBucketVersioning':
         return xml(`<VersioningConfiguration xmlns="${S3_NS}">${bucket.versioning ? `<Status>${bucket.versioning}</Status>` : ''}</VersioningConfiguration>`);
+      case 'GetBucketReplication':
+        return bucket.replication
+          ? xml(`<ReplicationConfiguration xmlns="${S3_NS}">${toXml(bucket.replication)}</ReplicationConfiguration>`)
+          : s3Error(404, 'ReplicationConfigurationNotFoundError', 'The replication configuration was not found');
       case 'ListObjectsV2':
         return this.listObjects(bucket, bucketName, q);
       case 'HeadObject': {
