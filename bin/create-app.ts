@@ -47,6 +47,13 @@ export const ANALYTICS_STACK_NAME = 'BedrockInvocationLoggingAnalytics';
  */
 export const TAMPER_DETECTION_STACK_NAME = 'BedrockInvocationLoggingTamperDetection';
 
+/**
+ * Name of the stack `rollout=stackset` with `tamperGuard=true` adds beside the administrator's stack:
+ * the tamper-guard SCP attached to the same OUs. A stack of its own because the administrator's
+ * stack, which embeds the member template, is close to the 51,200 bytes `cdk deploy` sends inline.
+ */
+export const TAMPER_GUARD_STACK_NAME = 'BedrockInvocationLoggingTamperGuard';
+
 /** Name of the administrator's stack that `rollout=stackset` adds. */
 export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
 
@@ -227,7 +234,8 @@ export function createApp(props: AppProps = {}): App {
   const alerts = parseAlerts(context, errors);
   if (alerts) errors.collect(() => addTamperDetection(app, alerts));
 
-  if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs, guard }));
+  if (rollout === 'stackset' && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs }));
+  if (rollout === 'stackset' && rolloutValid && guard) errors.collect(() => addTamperGuardStack(app, targetOuIds!, guard!));
   if (rollout === 'archive' && rolloutValid && archiveStackProps) {
     const archiveStack = errors.collect(() => new BedrockLogArchiveStack(app, ARCHIVE_STACK_NAME, {
       ...archiveStackProps,
@@ -356,7 +364,6 @@ interface RolloutTargets {
   readonly targetOuIds: string[];
   readonly targetRegions: string[];
   readonly callAs?: StackSetCallAs;
-  readonly guard?: TamperGuardContext;
 }
 
 interface TamperGuardContext { readonly breakGlassRoleArn?: string }
@@ -436,15 +443,22 @@ function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackPro
     description: 'What stack instances do in a Region without Amazon Bedrock',
     value: 'skipped: the member template sets skipUnsupportedRegions, so such a Region succeeds without configuring anything (stack output LoggingConfigurationStatus starts with "Skipped:")',
   });
-  if (targets.guard) {
-    const guard = new BedrockTamperGuard(admin, 'TamperGuard', { targetIds: targetOuIds, breakGlassRoleArn: targets.guard.breakGlassRoleArn });
-    new CfnOutput(admin, 'TamperGuardPolicyId', {
-      description: 'Service control policy attached to the target OUs: see the README, "Tamper guard", before deploying in a guarded account',
-      value: guard.policy.attrId,
-    });
-  }
   new CfnOutput(admin, 'ManagementAccount', {
     description: 'Service-managed StackSets never deploy to the management account',
     value: `not covered by the StackSet: run cdk deploy ${STACK_NAME} in the management account if it uses Amazon Bedrock`,
+  });
+}
+
+/** The stack `tamperGuard=true` adds: the SCP, attached to the StackSet's target OUs. */
+function addTamperGuardStack(app: App, targetOuIds: string[], guard: TamperGuardContext): void {
+  const stack = new Stack(app, TAMPER_GUARD_STACK_NAME, {
+    synthesizer: new BootstraplessSynthesizer(),
+    analyticsReporting: NO_CDK_METADATA,
+    description: 'Tamper-guard service control policy for Amazon Bedrock model invocation logging, attached to the StackSet\'s target OUs (cdk-bedrock-invocation-logging)',
+  });
+  const tamperGuard = new BedrockTamperGuard(stack, 'TamperGuard', { targetIds: targetOuIds, breakGlassRoleArn: guard.breakGlassRoleArn });
+  new CfnOutput(stack, 'TamperGuardPolicyId', {
+    description: 'Service control policy attached to the target OUs: see the README, "Tamper guard", before deploying in a guarded account',
+    value: tamperGuard.policy.attrId,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createApp, STACK_NAME, STACKSET_STACK_NAME, TAMPER_DETECTION_STACK_NAME } from '../../bin/create-app';
+import { createApp, STACK_NAME, TAMPER_DETECTION_STACK_NAME, TAMPER_GUARD_STACK_NAME } from '../../bin/create-app';
 import { runApp } from '../../bin/main';
 import { IAM_PATH, logBucketName, ARCHIVE_BUCKET_NAME_PREFIX } from '../../lib/facts';
 import { BedrockInvocationLoggingStackSet } from '../../lib';
@@ -143,7 +143,7 @@ test('both stacks with detection and the guard synthesize with no cdk-nag findin
     const app = createApp({ context: { ...context, rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1', tamperGuard: 'true' } });
     expect(runApp(() => app, (l) => lines.push(l))).toBe(0);
     expect(lines).toEqual([]);
-    const added = [app.node.findChild(TAMPER_DETECTION_STACK_NAME).node.findChild('TamperDetection'), app.node.findChild(STACKSET_STACK_NAME).node.findChild('TamperGuard')];
+    const added = [app.node.findChild(TAMPER_DETECTION_STACK_NAME).node.findChild('TamperDetection'), app.node.findChild(TAMPER_GUARD_STACK_NAME).node.findChild('TamperGuard')];
     expect(added.flatMap((c) => c.node.findAll()).flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))).toEqual([]);
   }
 });

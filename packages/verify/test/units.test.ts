@@ -100,7 +100,7 @@ describe('organization arguments', () => {
     expect(problems(['--regions', 'us-east-1', ...ROLE])).toEqual([
       'no accounts to verify: give --accounts 111122223333,444455556666, --organizational-unit ou-ab12-cdef3456 or --stack-set NAME',
     ]);
-    expect(problems(['--accounts', '111122223333', ...ROLE])).toEqual(['--regions is required, for example --regions us-east-1,eu-west-1']);
+    expect(problems(['--accounts', '111122223333', ...ROLE])).toEqual(['--regions is required, for example --regions us-east-1,eu-west-1 (only --archive-bucket, in the account that owns it, goes without)']);
     expect(problems(['--stack-set', 'Logging', ...ROLE])).toEqual([
       '--stack-set without --regions needs --stack-set-region: the StackSet\'s home Region, for example --stack-set-region us-east-1',
     ]);
