@@ -2,26 +2,19 @@ import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-c
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as events from 'aws-cdk-lib/aws-events';
-import { ACCOUNT_ID_PATTERN, EVENT_BUS_ARN_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
 import { ArchiveValues, checkArchiveValues, ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
 import {
-  ArchiveObjectLockMode, BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics,
-  BedrockLogArchiveStack, BedrockLogArchiveStackProps, BedrockTamperDetection, BedrockTamperGuard, BedrockTamperGuardPolicy, StackSetCallAs,
+  BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics,
+  BedrockLogArchiveStack, BedrockLogArchiveStackProps, BedrockTamperDetection, BedrockTamperGuard, StackSetCallAs,
 } from '../lib';
 import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
+import {
+  AlertContext, CONTEXT_KEYS, isCdkOwnKey, parseAlerts, parseArchiveRollout, parseBoolean, parseList, parseString, parseTamperGuard,
+  ROLLOUT_KEYS, TamperGuardContext, valid,
+} from './context';
 
-/** Context keys the app reads; anything else a user passes is a typo and an error. */
-export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
-  'archiveBucket', 'archiveAccount', 'archiveKmsKeyArn',
-  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn',
-  'organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck',
-  'analytics', 'analyticsRequestMetadataKeys', 'analyticsAccounts', 'analyticsRegions', 'alertTopic', 'alertEventBusArn'] as const;
-
-/** Context keys that only one rollout reads. */
-const ROLLOUT_KEYS: Record<string, readonly string[]> = {
-  stackset: ['targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn'],
-  archive: ['organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck'],
-};
+export { CONTEXT_KEYS };
 
 /** Name of the log-archive account's stack that `rollout=archive` adds. */
 export const ARCHIVE_STACK_NAME = 'BedrockInvocationLogArchive';
@@ -65,51 +58,9 @@ export const STACKSET_STACK_NAME = 'BedrockInvocationLoggingStackSet';
  */
 const NO_CDK_METADATA = false;
 
-/** Keys the CDK CLI and aws-cdk-lib set themselves. */
-function isCdkOwnKey(key: string): boolean {
-  return key.startsWith('@') || key.includes(':') || key === 'acknowledged-issue-numbers' || key === 'cli-telemetry';
-}
 
-function parseBoolean(key: string, value: unknown, errors: ErrorCollector): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  errors.add(`context ${key}=${JSON.stringify(value)} is not a boolean: use -c ${key}=true or -c ${key}=false`);
-  return undefined;
-}
 
-function parseString(key: string, value: unknown, errors: ErrorCollector): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') {
-    errors.add(`context ${key}=${JSON.stringify(value)} is not a string: use -c ${key}=VALUE`);
-    return undefined;
-  }
-  return value;
-}
 
-/** A comma-separated list; every item must match `pattern`. */
-function parseList(key: string, value: unknown, pattern: string, example: string, errors: ErrorCollector): string[] | undefined {
-  const text = parseString(key, value, errors);
-  if (text === undefined) return undefined;
-  const items = text.split(',').map((item) => item.trim());
-  if (items.every((item) => item === '')) {
-    errors.add(`context ${key}=${JSON.stringify(value)} is empty: use -c ${key}=${example}`);
-    return undefined;
-  }
-  const re = new RegExp(pattern);
-  const seen = new Set<string>();
-  for (const item of items) {
-    if (item === '') {
-      errors.add(`context ${key}=${JSON.stringify(value)} has an empty item: separate values with single commas, for example -c ${key}=${example}`);
-    } else if (!re.test(item)) {
-      errors.add(`context ${key} item ${JSON.stringify(item)} is not valid: expected a value like ${example.split(',')[0]} (full example: -c ${key}=${example})`);
-    } else if (seen.has(item)) {
-      errors.add(`context ${key} lists ${JSON.stringify(item)} twice: list each once`);
-    }
-    seen.add(item);
-  }
-  return items;
-}
 
 /**
  * Creates the app `cdk synth` and `cdk deploy` run: the member-account stack, with every input
@@ -251,12 +202,6 @@ export function createApp(props: AppProps = {}): App {
   return app;
 }
 
-/** Runs `parse`; returns its value only if it reported no problem. */
-function valid<T>(errors: ErrorCollector, parse: () => T): T | undefined {
-  const before = errors.size;
-  const value = parse();
-  return errors.size === before ? value : undefined;
-}
 
 /**
  * The stack `analytics=true` adds: `BedrockLogAnalytics` over the member stack's bucket, prefix and
@@ -318,47 +263,7 @@ function addAnalyticsOutputs(stack: Stack, analytics: BedrockLogAnalytics): void
   new CfnOutput(stack, 'QueryPolicyArn', { description: 'Managed policy to attach to whoever runs the queries', value: analytics.queryPolicy.managedPolicyArn });
 }
 
-/** `-c rollout=archive`: the organization id (required) and the archive's options, each checked in context terms. */
-function parseArchiveRollout(context: Record<string, unknown>, errors: ErrorCollector): Omit<BedrockLogArchiveStackProps, 'synthesizer'> | undefined {
-  const before = errors.size;
-  const organizationId = parseString('organizationId', context.organizationId, errors);
-  if (organizationId === undefined) {
-    if (context.organizationId === undefined) {
-      errors.add('context organizationId is missing: rollout=archive admits only the library\'s roles of your organization, for example -c organizationId=o-a1b2c3d4e5 (aws organizations describe-organization)');
-    }
-  } else if (!new RegExp(ORGANIZATION_ID_PATTERN).test(organizationId)) {
-    errors.add(`context organizationId=${JSON.stringify(organizationId)} is not an organization id: use "o-" and 10 to 32 lowercase letters or digits, for example -c organizationId=o-a1b2c3d4e5`);
-  }
-  const lockDays = parseInteger('archiveObjectLockDays', context.archiveObjectLockDays, 1, 36_500, errors);
-  const lockModeText = parseString('archiveObjectLockMode', context.archiveObjectLockMode, errors);
-  let objectLockMode: ArchiveObjectLockMode | undefined;
-  if (lockModeText !== undefined) {
-    if ((Object.values(ArchiveObjectLockMode) as string[]).includes(lockModeText)) objectLockMode = lockModeText as ArchiveObjectLockMode;
-    else errors.add(`context archiveObjectLockMode=${JSON.stringify(lockModeText)} is not a mode: use -c archiveObjectLockMode=GOVERNANCE or -c archiveObjectLockMode=COMPLIANCE`);
-  }
-  if (context.archiveObjectLockDays !== undefined && context.archiveObjectLockMode === undefined) {
-    errors.add(`context archiveObjectLockDays=${JSON.stringify(context.archiveObjectLockDays)} needs archiveObjectLockMode: add -c archiveObjectLockMode=GOVERNANCE (a role with s3:BypassGovernanceRetention may remove the lock) or -c archiveObjectLockMode=COMPLIANCE (no one can)`);
-  }
-  if (context.archiveObjectLockMode !== undefined && context.archiveObjectLockDays === undefined) {
-    errors.add(`context archiveObjectLockMode=${JSON.stringify(context.archiveObjectLockMode)} needs archiveObjectLockDays: add the retention in days, for example -c archiveObjectLockDays=365`);
-  }
-  const transitionAfterDays = parseInteger('archiveTransitionDays', context.archiveTransitionDays, 1, undefined, errors);
-  const allowVersioningCheck = parseBoolean('archiveVersioningCheck', context.archiveVersioningCheck, errors);
-  if (errors.size > before) return undefined;
-  return { organizationId: organizationId!, objectLockDays: lockDays, objectLockMode, transitionAfterDays, allowVersioningCheck };
-}
 
-/** A whole number from `min` (to `max`), given as digits. */
-function parseInteger(key: string, value: unknown, min: number, max: number | undefined, errors: ErrorCollector): number | undefined {
-  if (value === undefined) return undefined;
-  const text = typeof value === 'number' ? String(value) : value;
-  const n = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
-    errors.add(`context ${key}=${JSON.stringify(value)} is not a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}: use for example -c ${key}=${Math.max(min, 365)}`);
-    return undefined;
-  }
-  return n;
-}
 
 interface RolloutTargets {
   readonly targetOuIds: string[];
@@ -366,37 +271,9 @@ interface RolloutTargets {
   readonly callAs?: StackSetCallAs;
 }
 
-interface TamperGuardContext { readonly breakGlassRoleArn?: string }
 
-/** `tamperGuard` and `breakGlassRoleArn` (rollout=stackset only): undefined unless the guard is on. */
-function parseTamperGuard(context: Record<string, unknown>, errors: ErrorCollector): TamperGuardContext | undefined {
-  const on = parseBoolean('tamperGuard', context.tamperGuard, errors);
-  const breakGlassRoleArn = parseString('breakGlassRoleArn', context.breakGlassRoleArn, errors);
-  if (breakGlassRoleArn === undefined) return on ? {} : undefined;
-  if (!on) {
-    if (context.tamperGuard === undefined || on === false) errors.add('context breakGlassRoleArn is only read with tamperGuard=true: add -c tamperGuard=true, or drop it');
-    return undefined;
-  }
-  BedrockTamperGuardPolicy.breakGlassRoleArnProblems(breakGlassRoleArn, 'context breakGlassRoleArn').forEach((p) => errors.add(p));
-  return { breakGlassRoleArn };
-}
 
-interface AlertContext { readonly eventBusArn?: string }
 
-/** `alertTopic` or `alertEventBusArn`: undefined unless detection is on. */
-function parseAlerts(context: Record<string, unknown>, errors: ErrorCollector): AlertContext | undefined {
-  const topic = parseBoolean('alertTopic', context.alertTopic, errors);
-  const eventBusArn = parseString('alertEventBusArn', context.alertEventBusArn, errors);
-  if (eventBusArn === undefined) return topic ? {} : undefined;
-  if (topic) {
-    errors.add('context alertTopic=true and alertEventBusArn are both given: alerts go to a topic in the account or to the event bus; drop one');
-  } else if (!new RegExp(EVENT_BUS_ARN_PATTERN).test(eventBusArn)) {
-    errors.add(`context alertEventBusArn=${JSON.stringify(eventBusArn)} is not an event bus ARN: use -c alertEventBusArn=arn:aws:events:us-east-1:123456789012:event-bus/NAME`);
-  } else {
-    return { eventBusArn };
-  }
-  return undefined;
-}
 
 /** The detection stack: the rule, and the topic (or the central bus) it delivers to. */
 function addTamperDetection(app: App, alerts: AlertContext): void {
