@@ -1,9 +1,10 @@
-import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnResource, CustomResource, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IDependable } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
 import { BEDROCK_SERVICE_PRINCIPAL, HANDLER_FUNCTION_NAME_PREFIX, IAM_PATH } from './facts';
 import { inlineHandlerCode } from './handler/inline';
 import { ModelInvocationLoggingOptions, OnDelete } from './logging-options';
@@ -134,14 +135,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
           .map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
       }),
     ];
-    if (props.serviceRole) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'PassRoleToBedrock',
-        actions: ['iam:PassRole'],
-        resources: [props.serviceRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': BEDROCK_SERVICE_PRINCIPAL } },
-      }));
-    }
+    if (props.serviceRole) statements.push(passRoleToBedrock(props.serviceRole));
     const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
       description: 'Manage Bedrock model invocation logging, nothing else',
       statements,
@@ -201,4 +195,43 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     this.resource.node.addDependency(policy, props.bucket, ...(props.dependsOn ?? []));
     this.message = this.resource.getAttString('Message');
   }
+
+  /**
+   * Points the configuration at a CloudWatch Logs destination that exists only when `condition`
+   * holds (the StackSet member template's `CloudWatchLogs` parameter): the log group and role
+   * properties become `Fn::If` on it, the handler may pass the role through a policy under the same
+   * condition (`CloudWatchPassRolePolicy` in `scope`), and the resource waits for `readyAfter` and
+   * that policy through a wait condition handle (`CloudWatchReady` in `scope`), because DependsOn on
+   * a resource that is not created is a template error. Returns the policy.
+   * @internal
+   */
+  public _useConditionalCloudWatchDestination(scope: Construct, logGroup: logs.ILogGroup, serviceRole: iam.IRole,
+    condition: CfnCondition, readyAfter: IConstruct[]): iam.ManagedPolicy {
+    const passRole = new iam.ManagedPolicy(scope, 'CloudWatchPassRolePolicy', {
+      description: 'Lets the custom resource handler pass the CloudWatch Logs role to Bedrock',
+      statements: [passRoleToBedrock(serviceRole)],
+      roles: [this.handler.role!],
+    });
+    (passRole.node.defaultChild as CfnResource).cfnOptions.condition = condition;
+    const gate = new CfnWaitConditionHandle(scope, 'CloudWatchReady');
+    gate.cfnOptions.metadata = {
+      WaitFor: Fn.conditionIf(condition.logicalId, [...readyAfter, passRole].map((c) => (c.node.defaultChild as CfnResource).ref), Aws.NO_VALUE),
+    };
+    this.resource.node.addDependency(gate);
+    const P = handlerModule.PROPS;
+    const resource = this.resource.node.defaultChild as CfnResource;
+    resource.addPropertyOverride(P.logGroupName, Fn.conditionIf(condition.logicalId, logGroup.logGroupName, Aws.NO_VALUE));
+    resource.addPropertyOverride(P.roleArn, Fn.conditionIf(condition.logicalId, serviceRole.roleArn, Aws.NO_VALUE));
+    return passRole;
+  }
+}
+
+/** The handler may pass the CloudWatch Logs role, and only to Bedrock. */
+function passRoleToBedrock(role: iam.IRole): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'PassRoleToBedrock',
+    actions: ['iam:PassRole'],
+    resources: [role.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': BEDROCK_SERVICE_PRINCIPAL } },
+  });
 }
