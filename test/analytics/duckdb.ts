@@ -62,12 +62,12 @@ export function partitionLayout(prefixRoot: string): { glob: string; pattern: st
 export class AthenaStandIn {
   public static async open(prefixRoot: string, priceDir: string): Promise<AthenaStandIn> {
     const instance = await DuckDBInstance.create(':memory:');
-    const db = new AthenaStandIn(await instance.connect());
+    const db = new AthenaStandIn(instance, await instance.connect());
     await db.setup(prefixRoot, priceDir);
     return db;
   }
 
-  private constructor(private readonly connection: DuckDBConnection) {}
+  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
 
   /** Runs `sql` with `?` parameters; rows as plain objects (BIGINT as number: every total here is below 2^53). */
   public async query(sql: string, parameters: string[] = []): Promise<Array<Record<string, unknown>>> {
@@ -82,8 +82,10 @@ export class AthenaStandIn {
       SELECT * FROM read_csv(${sqlString(path.join(priceDir, '*'))}, header = true, delim = ',', quote = '', escape = '', columns = ${columns})`);
   }
 
+  /** Closes the connection and the instance (an open instance keeps jest's worker from exiting). */
   public close(): void {
     this.connection.closeSync();
+    this.instance.closeSync();
   }
 
   private async setup(prefixRoot: string, priceDir: string): Promise<void> {
