@@ -119,26 +119,7 @@ export function renderSimulation(r: SimulationResults): string {
     `${questions.size} distinct questions, ${r.answers.length} asked over ${r.cases.length} cases, ` +
     (failed.length === 0 ? 'all answered as expected.' : `**${failed.length} answered otherwise** (marked FAIL).`));
   lines.push('');
-  lines.push('| case | settings |');
-  lines.push('|---|---|');
-  for (const c of r.cases) lines.push(`| ${cell(c.title)} | ${cell(c.settings)} |`);
-  const subjects = [...new Set([...questions.values()].map((q) => q.subject))];
-  for (const subject of subjects) {
-    lines.push('');
-    lines.push(`#### ${subject}`);
-    lines.push('');
-    lines.push(`| question | expected | ${r.cases.map((c) => cell(c.title)).join(' | ')} |`);
-    lines.push(`|---|---|${r.cases.map(() => '---').join('|')}|`);
-    for (const q of questions.values()) {
-      if (q.subject !== subject) continue;
-      const cells = r.cases.map((c) => {
-        const a = r.answers.find((x) => x.case === c.id && x.id === q.id);
-        if (!a) return '–';
-        return a.pass ? (a.actual === 'Allowed' ? 'allowed ✓' : 'denied ✓') : `**FAIL**: ${cell(a.actual.slice(0, 80))}`;
-      });
-      lines.push(`| ${cell(q.text)} | ${q.expect === 'Allowed' ? 'allow' : 'deny'} | ${cells.join(' | ')} |`);
-    }
-  }
+  lines.push(...questionTables(r, questions));
   lines.push('');
   lines.push('"denied" covers explicit and implicit denies; "–" means the case has no such resource (no KMS key, no CloudWatch destination).');
   return lines.join('\n');
@@ -221,26 +202,7 @@ export function renderArchive(r: ArchiveResults): string {
     `${questions.size} distinct questions, ${r.answers.length} asked over ${r.cases.length} cases, ` +
     (failed.length === 0 ? 'all answered as expected.' : `**${failed.length} answered otherwise** (marked FAIL).`));
   lines.push('');
-  lines.push('| case | settings |');
-  lines.push('|---|---|');
-  for (const c of r.cases) lines.push(`| ${cell(c.title)} | ${cell(c.settings)} |`);
-  const subjects = [...new Set([...questions.values()].map((q) => q.subject))];
-  for (const subject of subjects) {
-    lines.push('');
-    lines.push(`#### ${subject}`);
-    lines.push('');
-    lines.push(`| question | expected | ${r.cases.map((c) => cell(c.title)).join(' | ')} |`);
-    lines.push(`|---|---|${r.cases.map(() => '---').join('|')}|`);
-    for (const q of questions.values()) {
-      if (q.subject !== subject) continue;
-      const cells = r.cases.map((c) => {
-        const a = r.answers.find((x) => x.case === c.id && x.id === q.id);
-        if (!a) return '–';
-        return a.pass ? (a.actual === 'Allowed' ? 'allowed ✓' : 'denied ✓') : `**FAIL**: ${cell(a.actual.slice(0, 80))}`;
-      });
-      lines.push(`| ${cell(q.text)} | ${q.expect === 'Allowed' ? 'allow' : 'deny'} | ${cells.join(' | ')} |`);
-    }
-  }
+  lines.push(...questionTables(r, questions));
   lines.push('');
   lines.push('"–": no KMS key in that case. The simulator does not evaluate `kms:EncryptionContext:*` keys; those conditions are left out of the key questions and asserted as written in `test/archive/archive.test.ts`.');
   const g = r.guard;
@@ -335,3 +297,28 @@ export function main(dir: string = defaultResultsDir(), mdPath: string = SECURIT
   console.log(`wrote ${path.relative(process.cwd(), mdPath)} from ${path.relative(process.cwd(), dir)}`);
 }
 
+/** The cases, then one table of questions per subject, a column per case. */
+function questionTables(r: { cases: CaseInfo[]; answers: AnswerJson[] }, questions: Map<string, AnswerJson>): string[] {
+  const lines: string[] = [];
+  lines.push('| case | settings |');
+  lines.push('|---|---|');
+  for (const c of r.cases) lines.push(`| ${cell(c.title)} | ${cell(c.settings)} |`);
+  const subjects = [...new Set([...questions.values()].map((q) => q.subject))];
+  for (const subject of subjects) {
+    lines.push('');
+    lines.push(`#### ${subject}`);
+    lines.push('');
+    lines.push(`| question | expected | ${r.cases.map((c) => cell(c.title)).join(' | ')} |`);
+    lines.push(`|---|---|${r.cases.map(() => '---').join('|')}|`);
+    for (const q of questions.values()) {
+      if (q.subject !== subject) continue;
+      const cells = r.cases.map((c) => {
+        const a = r.answers.find((x) => x.case === c.id && x.id === q.id);
+        if (!a) return '–';
+        return a.pass ? (a.actual === 'Allowed' ? 'allowed ✓' : 'denied ✓') : `**FAIL**: ${cell(a.actual.slice(0, 80))}`;
+      });
+      lines.push(`| ${cell(q.text)} | ${q.expect === 'Allowed' ? 'allow' : 'deny'} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines;
+}
