@@ -25,8 +25,11 @@ const env = (/** @type {string} */ k, /** @type {number} */ d) => Number(process
 // long before the Lambda timeout. POLL: how often a Delete that cancels a Create looks for it.
 const RETRY = env('RETRY_BUDGET_MS', 12e4), DENIED = env('ACCESS_DENIED_RETRY_MS', 3e4),
   SETTLE = env('SETTLE_MS', 15e3), MARGIN = env('TIMEOUT_MARGIN_MS', 5e3), POLL = env('POLL_MS', 2e3);
-// Time; tests put a virtual clock here so that budgets and polls take no real time.
-const clock = { now: () => Date.now(), sleep: (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms)) };
+// Time; tests put a virtual clock here so that budgets, polls and the timer take no real time.
+const clock = {
+  now: () => Date.now(), sleep: (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms)),
+  after: (/** @type {number} */ ms, /** @type {() => void} */ f) => setTimeout(f, ms),
+};
 // The record of what was configured before: up to four SSM parameters of 4,096 characters (the Standard
 // tier), since the worst case (two 1,024-character prefixes, a 2,048-character role ARN...) needs two.
 const stateNames = (/** @type {string} */ p) => [p, p + '-2', p + '-3', p + '-4'];
@@ -380,10 +383,10 @@ exports.handler = async (event, context) => {
   };
 
   const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => {
+    timer = clock.after(Math.max(0, left - MARGIN), () => {
       late = true;
       resolve(respond('FAILED', 'Timed out before the Lambda function limit; see its CloudWatch logs.', failId));
-    }, Math.max(0, left - MARGIN));
+    });
   });
   try {
     await Promise.race([timeout, work().then(

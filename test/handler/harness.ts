@@ -3,7 +3,7 @@
  * synthesized template, written as index.js, and run by `node` with the real AWS SDK from this repo.
  * Used by wire.test.ts and scripts/bench-handler.ts.
  */
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +14,8 @@ import { REGION } from './events';
 export * from './events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Where the handler's process finds the AWS SDK, as the Lambda runtime provides it. */
+const NODE_PATH = path.join(REPO_ROOT, 'node_modules');
 
 /** The default deployable stack's template and the handler's inline code text in it (what Lambda runs). */
 export function synthesizedHandler(): { template: any; code: string; resourceProperties: Record<string, unknown> } {
@@ -29,36 +31,89 @@ export function synthesizedHandler(): { template: any; code: string; resourcePro
   return { template, code, resourceProperties: props };
 }
 
-/** Writes `code` as index.js plus a tiny Lambda-like runner into a fresh temp dir. */
+/**
+ * Installs the test clock on a freshly loaded handler module. BIL_VIRTUAL_CLOCK: sleeps pass at once,
+ * so budgets (2 minutes of retries, 15 s of read-after-write) cost no real time and attempts are what
+ * tests count. BIL_MANUAL_TIMER: the timeout timer fires only when the test writes "timeout" on stdin.
+ */
+const CLOCK_JS = `
+function installClock(handlerModule, timers) {
+  if (process.env.BIL_VIRTUAL_CLOCK) {
+    let now = Date.now();
+    handlerModule.clock.now = () => now;
+    handlerModule.clock.sleep = (ms) => { now += ms; return new Promise((resolve) => setImmediate(resolve)); };
+  }
+  if (process.env.BIL_MANUAL_TIMER) handlerModule.clock.after = (ms, f) => { timers.push(f); };
+}
+function lambdaContext(remainingMs) {
+  const end = Date.now() + remainingMs;
+  return { getRemainingTimeInMillis: () => end - Date.now(), functionName: 'fn', awsRequestId: 'r' };
+}
+`;
+
+/**
+ * Writes `code` as index.js into a fresh temp dir, with two Lambda-like runners: run.js (one process
+ * per run, as a cold start) and serve.js (a warm process that runs job after job, see WarmHandler).
+ */
 export function writeHandlerDir(code: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bil-handler-'));
   fs.writeFileSync(path.join(dir, 'index.js'), code);
-  fs.writeFileSync(path.join(dir, 'run.js'), [
-    "'use strict';",
-    // One event, or several run one after the other in the same process, as a reused Lambda container
-    // runs them; before each later one the runner waits for a line on stdin.
-    'const events = [].concat(JSON.parse(process.env.BIL_EVENT));',
-    "const handlerModule = require('./index.js');",
-    // BIL_VIRTUAL_CLOCK: the handler's clock hook gets a clock whose sleeps pass at once, so budgets
-    // (2 minutes of retries, 15 s of read-after-write) cost no real time and attempts are what tests count.
-    'if (process.env.BIL_VIRTUAL_CLOCK) {',
-    '  let now = Date.now();',
-    '  handlerModule.clock.now = () => now;',
-    '  handlerModule.clock.sleep = (ms) => { now += ms; return new Promise((resolve) => setImmediate(resolve)); };',
-    '}',
-    '(async () => {',
-    '  for (const [i, event] of events.entries()) {',
-    "    if (i) await new Promise((resolve) => process.stdin.once('data', resolve));",
-    '    const end = Date.now() + Number(process.env.BIL_REMAINING_MS || 240000);',
-    "    const context = { getRemainingTimeInMillis: () => end - Date.now(), functionName: 'fn', awsRequestId: 'r' };",
+  fs.writeFileSync(path.join(dir, 'run.js'), `'use strict';${CLOCK_JS}
+// One event, or several run one after the other in the same process, as a reused Lambda container
+// runs them. Each line on stdin is a command: "timeout" fires the timer (BIL_MANUAL_TIMER), any other
+// line lets the next event start.
+const events = [].concat(JSON.parse(process.env.BIL_EVENT));
+const handlerModule = require('./index.js');
+const timers = [];
+installClock(handlerModule, timers);
+const lines = [];
+let wake = () => {};
+require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'timeout') timers.splice(0).forEach((f) => f());
+  else { lines.push(line); wake(); }
+});
+(async () => {
+  for (const [i, event] of events.entries()) {
+    if (i) while (!lines.shift()) await new Promise((resolve) => { wake = resolve; });
+    timers.length = 0;
+    const context = lambdaContext(Number(process.env.BIL_REMAINING_MS || 240000));
     // As in Lambda, an invocation ends when the handler's promise settles; leftover work is not awaited.
-    '    const t0 = Date.now();',
-    '    await handlerModule.handler(event, context);',
-    '    console.log(`BIL_HANDLER_MS=${Date.now() - t0}`);',
-    '  }',
-    '  process.exit(0);',
-    '})().catch((e) => { console.error("HANDLER REJECTED", e); process.exit(3); });',
-  ].join('\n'));
+    const t0 = Date.now();
+    await handlerModule.handler(event, context);
+    console.log(\`BIL_HANDLER_MS=\${Date.now() - t0}\`);
+  }
+  process.exit(0);
+})().catch((e) => { console.error("HANDLER REJECTED", e); process.exit(3); });
+`);
+  fs.writeFileSync(path.join(dir, 'serve.js'), `'use strict';${CLOCK_JS}
+// A warm process: each IPC message {env, event, remainingMs} loads index.js afresh under that
+// environment (the AWS SDK stays loaded, as in a warm container) and runs one invocation; the answer
+// is {exitCode, stdout, stderr, handlerMs}. For runs that end cleanly: a run that leaves work behind
+// (the timer answered first) belongs in its own process (run.js).
+const index = require.resolve('./index.js');
+const output = { stdout: '', stderr: '' };
+const write = (key) => (...args) => { output[key] += require('util').format(...args) + '\\n'; };
+console.log = console.info = write('stdout');
+console.warn = console.error = write('stderr');
+process.on('message', async ({ env, event, remainingMs }) => {
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, env);
+  delete require.cache[index];
+  output.stdout = output.stderr = '';
+  let exitCode = 0, handlerMs;
+  try {
+    const handlerModule = require(index);
+    installClock(handlerModule, []);
+    const t0 = Date.now();
+    await handlerModule.handler(event, lambdaContext(remainingMs));
+    handlerMs = Date.now() - t0;
+  } catch (e) {
+    console.error('HANDLER REJECTED', e);
+    exitCode = 3;
+  }
+  process.send({ exitCode, handlerMs, ...output });
+});
+`);
   return dir;
 }
 
@@ -77,7 +132,7 @@ export function awsEnv(endpoint: string, extra: Record<string, string> = {}): Re
   return {
     BIL_VIRTUAL_CLOCK: '1',
     PATH: process.env.PATH ?? '',
-    NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
+    NODE_PATH,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
     AWS_SECRET_ACCESS_KEY: 'fake-secret',
@@ -122,4 +177,40 @@ export function runHandler(dir: string, event: unknown, env: Record<string, stri
   const p = startHandler(dir, event, env, remainingMs);
   p.stdin.end();
   return p.done;
+}
+
+/**
+ * One warm `node` process (serve.js) that runs invocations one at a time, each with the handler text
+ * loaded afresh under its own environment: the SDK loads once per test file instead of once per run.
+ * Runs that must end the process, meet another process or leave work behind use startHandler instead.
+ */
+export class WarmHandler {
+  private readonly child: ChildProcess;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(dir: string) {
+    // NODE_PATH is read once, at start-up: each job's environment repeats it (awsEnv).
+    const env = { PATH: process.env.PATH ?? '', NODE_PATH };
+    this.child = spawn(process.execPath, ['serve.js'], { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }
+
+  /** Runs one invocation of `event` with `env` (as awsEnv makes it) and `remainingMs` on the Lambda clock. */
+  run(event: unknown, env: Record<string, string>, remainingMs = 240_000): Promise<RunResult> {
+    const next = this.queue.then(() => new Promise<RunResult>((resolve, reject) => {
+      const t0 = Date.now();
+      const onExit = (code: number | null) => reject(new Error(`warm handler process exited ${code}`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (m: any) => {
+        this.child.off('exit', onExit);
+        resolve({ exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, ms: Date.now() - t0, handlerMs: m.handlerMs });
+      });
+      this.child.send({ env, event, remainingMs });
+    }));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  stop(): void {
+    this.child.kill('SIGKILL');
+  }
 }

@@ -12,7 +12,7 @@ import { inlineHandlerCode } from '../../lib/handler/inline';
 import { FakeAws, Op, SSM_STANDARD_VALUE_LIMIT } from './fake-aws';
 import {
   awsEnv, cfnEvent, MADE_UP_ID, MARKER, OURS, OWNER, PARAM, PROPS, runHandler, RunResult, STABLE_ID, startHandler, synthesizedHandler, THEIRS,
-  writeHandlerDir,
+  WarmHandler, writeHandlerDir,
 } from './harness';
 
 jest.setTimeout(60_000);
@@ -26,6 +26,7 @@ const CANCELLED = 'CloudFormation cancelled this Create; its changes are undone.
 const REAL_CLOCK = { BIL_VIRTUAL_CLOCK: '', POLL_MS: '20' };
 
 let dir: string;
+let warm: WarmHandler;
 let fake: FakeAws;
 
 beforeAll(() => {
@@ -34,8 +35,12 @@ beforeAll(() => {
   expect(code).toBe(inlineHandlerCode());
   expect(Object.keys(resourceProperties).sort()).toEqual(Object.keys(PROPS).sort());
   dir = writeHandlerDir(code);
+  warm = new WarmHandler(dir);
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  warm.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 beforeEach(async () => { fake = await new FakeAws().start(); });
 afterEach(async () => { await fake.stop(); });
 
@@ -51,9 +56,13 @@ function answerTo(event: any, run: RunResult): Answer {
   return { status: got[0].Status, reason: got[0].Reason, id: got[0].PhysicalResourceId, run, data: got[0].Data };
 }
 
-/** Runs one event through a child process and returns its only response. */
+/**
+ * Runs one event through the warm child process and returns its only response; with `remainingMs`
+ * (the timer may answer first and leave work behind) in a process of its own.
+ */
 async function invoke(event: any, opts: { env?: Record<string, string>; remainingMs?: number } = {}): Promise<Answer> {
-  return answerTo(event, await runHandler(dir, event, awsEnv(fake.url, opts.env), opts.remainingMs));
+  const env = awsEnv(fake.url, opts.env);
+  return answerTo(event, await (opts.remainingMs ? runHandler(dir, event, env, opts.remainingMs) : warm.run(event, env)));
 }
 /** Starts one event in a child process; await the result for its only response. */
 function start(event: any, env: Record<string, string> = {}): Promise<Answer> {
@@ -465,9 +474,10 @@ describe('the timer', () => {
     const hold = fake.hold(PUT);
     const create = cfnEvent('Create', fake.responseUrl);
     const update = cfnEvent('Update', fake.responseUrl);
-    // the timer answers 14.5 s in: time enough to reach the Put on a loaded machine
-    const p = startHandler(dir, [create, update], awsEnv(fake.url, { TIMEOUT_MARGIN_MS: '500' }), 15_000);
+    // the timer fires when the test says so (BIL_MANUAL_TIMER): once the Put is held
+    const p = startHandler(dir, [create, update], awsEnv(fake.url, { BIL_MANUAL_TIMER: '1' }));
     await hold.reached;
+    p.stdin.write('timeout\n');
     await fake.until(() => fake.responses.some((r) => r.RequestId === create.RequestId), 'the timer\'s answer');
     // WHEN the Put goes through after the answer, and the next invocation runs
     hold.release();
