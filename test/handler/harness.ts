@@ -197,6 +197,10 @@ export class WarmHandler {
   /** Runs one invocation of `event` with `env` (as awsEnv makes it) and `remainingMs` on the Lambda clock. */
   run(event: unknown, env: Record<string, string>, remainingMs = 240_000): Promise<RunResult> {
     const next = this.queue.then(() => new Promise<RunResult>((resolve, reject) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        reject(new Error(`warm handler process has exited (${this.child.exitCode ?? this.child.signalCode})`));
+        return;
+      }
       const t0 = Date.now();
       const onExit = (code: number | null) => reject(new Error(`warm handler process exited ${code}`));
       this.child.once('exit', onExit);
