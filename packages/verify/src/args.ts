@@ -15,7 +15,9 @@ integration role may read exactly the log prefix. Uses the standard AWS credenti
 
 Options:
   --regions LIST              Regions to check, comma-separated (required), e.g. us-east-1,eu-west-1
-  --nops-role-name NAME       the nOps integration role (Nops-Integration-... or NopsIntegrationRole-...)
+  --nops-role-name NAME       the nOps integration role (Nops-Integration-... or NopsIntegrationRole-...),
+                              or a pattern such as 'Nops-Integration-*' that matches exactly one
+                              role in each account (* stands for any characters)
   --key-prefix PREFIX         fail unless Bedrock writes under this key prefix
                               (default: the prefix of the logging configuration)
   --profile NAME              named profile of the shared AWS config files

@@ -14,6 +14,7 @@ import {
   allowsForService, asList, confinedTo, coversResource, grantsAction, isAllow,
   parsePolicy, PolicyStatement, principalsOf, sourceConditionProblems, SourceScope, statementName,
 } from './policy';
+import { isRoleNamePattern, rolesMatching } from './nops-role';
 import { logsBase, normalizeConfiguredPrefix, prefixPath } from './prefix';
 import { checkMemberReplication, ReplicationSource } from './replication';
 import { CHECK_IDS, CHECK_TITLES, CheckId, CheckResult, CheckStatus, REPLICATION_CHECK_IDS, VerifyOptions } from './types';
@@ -860,10 +861,32 @@ function statementsOf(findings: Finding[]): string {
 interface NopsTarget extends S3Destination, BucketFacts {}
 
 async function checkNops(ctx: RegionContext, rows: Rows, target: NopsTarget | undefined, config: LoggingConfig | undefined, noTargetReason: string): Promise<void> {
-  const roleName = ctx.options.nopsRoleName;
+  let roleName = ctx.options.nopsRoleName;
   if (!roleName) {
     rows.skipUnset(NOPS_IDS, '--nops-role-name not given');
     return;
+  }
+  const pattern = isRoleNamePattern(roleName) ? roleName : undefined;
+  if (pattern) {
+    let names: string[];
+    try {
+      names = await rolesMatching(ctx.clients.iam, pattern);
+    } catch (e) {
+      unreadable(rows, 'nops-role', `iam:ListRoles (to find the role that matches ${pattern})`, e);
+      rows.skipUnset(NOPS_IDS, 'the nOps role could not be found');
+      return;
+    }
+    if (names.length !== 1) {
+      rows.fail('nops-role', names.length === 0
+        ? `no role in account ${ctx.account} matches ${pattern}`
+        : `${names.length} roles in account ${ctx.account} match ${pattern}: ${names.join(', ')}`,
+      names.length === 0
+        ? 'onboard this account in nOps (its role is Nops-Integration-* with CloudFormation, NopsIntegrationRole-* with Terraform), or pass the exact role name'
+        : 'pass the exact role name for this account (--nops-role-name NAME with --accounts ACCOUNT)');
+      rows.skipUnset(NOPS_IDS, 'the nOps role could not be identified');
+      return;
+    }
+    roleName = names[0];
   }
   let roleArn: string | undefined;
   try {
@@ -878,7 +901,7 @@ async function checkNops(ctx: RegionContext, rows: Rows, target: NopsTarget | un
     rows.skipUnset(NOPS_IDS, 'the nOps role could not be read');
     return;
   }
-  rows.pass('nops-role', roleArn ?? roleName);
+  rows.pass('nops-role', `${roleArn ?? roleName}${pattern ? ` (the one role that matches ${pattern})` : ''}`);
   if (!roleArn) {
     rows.skipUnset(NOPS_IDS, 'IAM returned no ARN for the role');
     return;

@@ -1,15 +1,15 @@
-import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/facts';
+import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN } from '../../../lib/facts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
 import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';
 import { errorLine, isError, networkCode } from './errors';
+import { isRoleNameOrPattern } from './nops-role';
 import { pool } from './pool';
 import { verifyArchiveBucket } from './replication';
 import { countStatuses, regionReport } from './status';
 import { CHECK_TITLES, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
 
 const REGION = new RegExp(REGION_PATTERN);
-const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);
 
 /** What `runVerify` needs from its environment; every member has a real default. */
 export interface VerifyDeps {
@@ -44,8 +44,8 @@ export function optionProblems(options: VerifyOptions, regionsRequired = true): 
   if (bad.length > 0) {
     problems.push(`--regions: ${bad.map((r) => JSON.stringify(r)).join(', ')} ${bad.length > 1 ? 'are not Region codes' : 'is not a Region code'}: use codes such as us-east-1,eu-west-1`);
   }
-  if (options.nopsRoleName !== undefined && !ROLE_NAME.test(options.nopsRoleName)) {
-    problems.push(`--nops-role-name ${JSON.stringify(options.nopsRoleName)} is not an IAM role name: use 1-64 letters, digits or + = , . @ _ - (for example Nops-Integration-abc123)`);
+  if (options.nopsRoleName !== undefined && !isRoleNameOrPattern(options.nopsRoleName)) {
+    problems.push(`--nops-role-name ${JSON.stringify(options.nopsRoleName)} is not an IAM role name or pattern: use 1-64 letters, digits or + = , . @ _ -, and * for any characters (for example Nops-Integration-abc123 or 'Nops-Integration-*')`);
   }
   const concurrency = concurrencyProblem(options.concurrency);
   if (concurrency) {

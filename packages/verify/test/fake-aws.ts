@@ -631,6 +631,19 @@ export class FakeAws {
       const path = role.arn.slice(role.arn.indexOf(':role') + 5, role.arn.lastIndexOf('/') + 1);
       return xml(`<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><RoleId>AROAFAKE</RoleId><RoleName>${name}</RoleName><Arn>${role.arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></Role></GetRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetRoleResponse>`);
     }
+    if (action === 'ListRoles') {
+      // Two roles a page, so that every caller follows Marker.
+      const names = Object.keys(who.account.roles).sort();
+      const start = Number(form.get('Marker') ?? 0);
+      const page = names.slice(start, start + 2);
+      const more = start + 2 < names.length;
+      const members = page.map((name) => {
+        const arn = who.account.roles[name].arn;
+        const path = arn.slice(arn.indexOf(':role') + 5, arn.lastIndexOf('/') + 1);
+        return `<member><Path>${path}</Path><RoleName>${name}</RoleName><RoleId>AROAFAKE</RoleId><Arn>${arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></member>`;
+      }).join('');
+      return xml(`<ListRolesResponse xmlns="${IAM_NS}"><ListRolesResult><IsTruncated>${more}</IsTruncated>${more ? `<Marker>${start + 2}</Marker>` : ''}<Roles>${members}</Roles></ListRolesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListRolesResponse>`);
+    }
     if (action === 'SimulatePrincipalPolicy') {
       const list = (name: string): string[] => [...form.entries()].filter(([k]) => new RegExp(`^${name}\\.member\\.\\d+$`).test(k)).map(([, v]) => v);
       const context: Record<string, string[]> = {};

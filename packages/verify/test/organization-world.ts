@@ -41,11 +41,14 @@ export function emptyAccount(account: string): FakeAccount {
   return { account, callerArn: `arn:aws:sts::${account}:assumed-role/Admin/session`, logging: {}, buckets: {}, keys: {}, logGroups: {}, roles: {} };
 }
 
-/** The library's stack (SSE-KMS, nOps grant) deployed in each of `regions` of `account`, with recent logs in each. */
-export function deployedAccount(account: string, regions: string[], now: Date): FakeAccount {
+/**
+ * The library's stack (SSE-KMS, nOps grant; `nopsRoleName` names the account's nOps role) deployed in
+ * each of `regions` of `account`, with recent logs in each.
+ */
+export function deployedAccount(account: string, regions: string[], now: Date, nopsRoleName?: string): FakeAccount {
   const merged = emptyAccount(account);
   for (const region of regions) {
-    const one = accountFrom(deployed({ createEncryptionKey: true }, { account, region }), now);
+    const one = accountFrom(deployed({ createEncryptionKey: true, ...(nopsRoleName ? { nopsRoleName } : {}) }, { account, region }), now);
     Object.assign(merged.logging, one.logging);
     Object.assign(merged.buckets, one.buckets);
     Object.assign(merged.keys, one.keys);

@@ -14,7 +14,7 @@ import { CHECK_IDS, CheckId, CheckStatus } from '../src/types';
 import { FakeAccount, NOPS_ROLE } from './fake-aws';
 import { fake, NOW, S3_ONLY_SKIPS, useFakeAccount } from './harness';
 import {
-  emptyAccount, HEALTHY, LOGGING_OFF, management, MANAGEMENT, members, ORGANIZATION, REGIONS, ROLE, ROOT, STACK_SET, STACK_SETS,
+  deployedAccount, emptyAccount, HEALTHY, LOGGING_OFF, management, MANAGEMENT, members, ORGANIZATION, REGIONS, ROLE, ROOT, STACK_SET, STACK_SETS,
   SUSPENDED, TEAM_OU, UNREACHABLE, withRole,
 } from './organization-world';
 
@@ -161,6 +161,24 @@ test('--csv: a header and one line per account and requested Region, fields quot
   expect(rows[4].slice(7)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
   expect(rows[4][8]).toContain('(README: "Verifying an organization")');
   expect(rows[2][7]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
+}, 60_000);
+
+test('one --nops-role-name pattern finds each account\'s own nOps role, whatever its suffix', async () => {
+  // GIVEN two accounts onboarded in nOps with different role names
+  const other = 'Nops-Integration-zz9';
+  resetOrganization(management(), [withRole(deployedAccount(HEALTHY, REGIONS, NOW)), withRole(deployedAccount(LOGGING_OFF, REGIONS, NOW, other))]);
+  // WHEN one pattern is given
+  const result = await run(['--accounts', `${HEALTHY},${LOGGING_OFF}`, '--regions', REGIONS.join(','), '--assume-role-name', ROLE, '--nops-role-name', 'Nops-Integration-*', '--json']);
+  // THEN every account and Region passes every check, nOps's read included, against that account's role
+  expect(result.code).toBe(0);
+  const json = JSON.parse(result.stdout);
+  const roles = json.accounts.flatMap((a: any) => a.regions.map((r: any) => {
+    expect(Object.fromEntries(r.checks.map((c: { id: string; status: string }) => [c.id, c.status]))).toEqual(ALL_PASS());
+    return [a.account, r.region, r.checks.find((c: { id: string }) => c.id === 'nops-role').detail];
+  }));
+  expect(roles).toEqual([HEALTHY, LOGGING_OFF].flatMap((account) => REGIONS.map((region) => [
+    account, region, `arn:aws:iam::${account}:role/${account === HEALTHY ? NOPS_ROLE : other} (the one role that matches Nops-Integration-*)`,
+  ])));
 }, 60_000);
 
 test('a Region where Bedrock has not logged yet: WARN with its S3 Data Prefix, not counted among the prefixes with logs; exit 0', async () => {

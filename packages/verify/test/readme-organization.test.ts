@@ -23,7 +23,7 @@ function blocks(language: string): string[] {
 /** The section's commands, continuation lines joined, as argv after the command name. */
 function commands(): string[][] {
   return blocks('sh')[0].replace(/\\\n\s*/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.replace(/^npx cdk-bedrock-invocation-logging-verify /, '').split(/\s+/));
+    .map((l) => l.replace(/^npx cdk-bedrock-invocation-logging-verify /, '').split(/\s+/).map((word) => word.replace(/^'(.*)'$/, '$1')));
 }
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -49,6 +49,7 @@ const IAM_ACTION: Record<string, string> = {
   'kms:GetKeyPolicy': 'kms:GetKeyPolicy',
   'logs:DescribeLogGroups': 'logs:DescribeLogGroups',
   'iam:GetRole': 'iam:GetRole',
+  'iam:ListRoles': 'iam:ListRoles',
   'iam:SimulatePrincipalPolicy': 'iam:SimulatePrincipalPolicy',
   'sts:AssumeRole': 'sts:AssumeRole',
   'organizations:ListAccountsForParent': 'organizations:ListAccountsForParent',
@@ -100,9 +101,9 @@ test('the README\'s CSV header is the one printed', () => {
 test('the README\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
   const [trust, role, caller] = blocks('json');
   expect(JSON.parse(trust).Statement[0].Condition.StringEquals['aws:PrincipalOrgID']).toMatch(/^o-/);
-  // GIVEN an OU run and a StackSet run, with the nOps checks
+  // GIVEN an OU run and a StackSet run, with the nOps checks (the role found by pattern)
   fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION, stackSets: STACK_SETS });
-  const argv = ['--regions', 'us-east-1,eu-west-1', '--assume-role-name', 'BedrockInvocationLoggingVerify', '--nops-role-name', 'Nops-Integration-abc123'];
+  const argv = ['--regions', 'us-east-1,eu-west-1', '--assume-role-name', 'BedrockInvocationLoggingVerify', '--nops-role-name', 'Nops-Integration-*'];
   await run(['--organizational-unit', 'ou-ab12-cdef3456', ...argv]);
   await run(['--stack-set', STACK_SET, ...argv]);
   // THEN

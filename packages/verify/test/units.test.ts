@@ -3,6 +3,7 @@ import { parseVerifyArgs } from '../src/args';
 import { errorLine, networkCode } from '../src/errors';
 import { confinedTo, grantsAction, parsePolicy, principalsOf, sourceConditionProblems, wildcardMatch } from '../src/policy';
 import { READ_ONLY_OPERATION } from '../src/clients';
+import { isRoleNamePattern } from '../src/nops-role';
 import { validateOptions } from '../src/run';
 import { UsageError } from '../src/types';
 
@@ -42,6 +43,15 @@ describe('parseVerifyArgs', () => {
     expect(() => validateOptions({ regions: ['us-east-1', 'us-gov-west-1', 'cn-north-1', 'eu-central-2'] })).not.toThrow();
     expect(() => validateOptions({ regions: ['Mars'] })).toThrow(/"Mars" is not a Region code/);
     expect(() => validateOptions({ regions: ['us-east-1'], nopsRoleName: 'bad name' })).toThrow(/not an IAM role name/);
+    expect(() => validateOptions({ regions: ['us-east-1'], nopsRoleName: 'Nops-Integration-*' })).not.toThrow();
+    expect(() => validateOptions({ regions: ['us-east-1'], nopsRoleName: 'Nops Integration-*' })).toThrow(/not an IAM role name or pattern/);
+  });
+
+  test('a role-name pattern matches whole names, * any characters, every other character as itself', () => {
+    const matches = (n: string) => wildcardMatch('Nops.Integration-*', n);
+    expect(['Nops.Integration-abc', 'Nops.Integration-'].filter(matches)).toHaveLength(2);
+    expect(['NopsXIntegration-abc', 'xNops.Integration-abc', 'nops.integration-abc'].filter(matches)).toEqual([]);
+    expect(isRoleNamePattern('Nops-Integration-abc123')).toBe(false);
   });
 });
 

@@ -8,7 +8,7 @@ import { main } from '../src/cli';
 import { formatJson, formatTable } from '../src/report';
 import { CHECK_IDS, CHECK_TITLES, CheckId, CheckStatus } from '../src/types';
 import {
-  ACCOUNT, BUCKET, bucketPolicyOf, FakeAccount, healthyAccount, healthyCloudWatchAccount, KEY_ARN, NOPS_ROLE, OTHER_ACCOUNT, PERMISSION_CHECK, PREFIX,
+  ACCOUNT, BUCKET, bucketPolicyOf, FakeAccount, healthyAccount, healthyCloudWatchAccount, KEY_ARN, NOPS_ROLE, NOPS_ROLE_ARN, OTHER_ACCOUNT, PERMISSION_CHECK, PREFIX,
 } from './fake-aws';
 import { clients, detail, expectRows, fake, NOW, OPTIONS, S3_ONLY_SKIPS, tableRows, useFakeAccount, verify } from './harness';
 
@@ -164,6 +164,50 @@ test('nOps role denied by the simulator: FAIL, exit 1; a missing role also fails
   const missing = await verify(healthyAccount(NOW), { ...OPTIONS, nopsRoleName: 'Nops-Integration-missing' });
   expectRows(missing, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-role': 'FAIL', 'nops-read-prefix': 'SKIP', 'nops-outside-prefix': 'SKIP', 'nops-kms-decrypt': 'SKIP' });
   expect(missing.exitCode).toBe(1);
+});
+
+describe('--nops-role-name as a pattern (nOps names its role differently in each account)', () => {
+  /** The healthy account with other roles around the nOps role, so that ListRoles takes several pages. */
+  function withOtherRoles(extra: string[]): FakeAccount {
+    const account = healthyAccount(NOW);
+    for (const name of ['Admin', 'Auditor', 'Nops-Integration', ...extra]) {
+      account.roles[name] = { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, trust: { Statement: [] }, policies: [] };
+    }
+    return account;
+  }
+
+  test('the one matching role is found over every page of iam:ListRoles and checked as if named', async () => {
+    const outcome = await verify(withOtherRoles(['OtherNops-Integration-x']), { ...OPTIONS, nopsRoleName: 'Nops-Integration-*' });
+    expectRows(outcome, 'us-east-1', S3_ONLY_SKIPS);
+    expect(outcome.exitCode).toBe(0);
+    expect(detail(outcome, 'nops-role')).toContain(`${NOPS_ROLE_ARN} (the one role that matches Nops-Integration-*)`);
+    // six roles, two a page: three ListRoles calls per Region, then GetRole on the name found
+    expect(fake.calls.filter((c) => c.operation === 'ListRoles')).toHaveLength(3);
+    expect(fake.calls.filter((c) => c.operation === 'GetRole').length).toBeGreaterThan(0);
+  });
+
+  test('no matching role: FAIL naming the account and the pattern, the nOps rows skipped', async () => {
+    const outcome = await verify(withOtherRoles([]), { ...OPTIONS, nopsRoleName: 'NopsIntegrationRole-*' });
+    expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-role': 'FAIL', 'nops-read-prefix': 'SKIP', 'nops-outside-prefix': 'SKIP', 'nops-kms-decrypt': 'SKIP' });
+    expect(detail(outcome, 'nops-role')).toContain(`no role in account ${ACCOUNT} matches NopsIntegrationRole-* | fix: onboard this account in nOps`);
+    expect(outcome.exitCode).toBe(1);
+  });
+
+  test('two matching roles: FAIL listing both, nothing checked against either', async () => {
+    const outcome = await verify(withOtherRoles(['Nops-Integration-old']), { ...OPTIONS, nopsRoleName: 'Nops-Integration-*' });
+    expectRows(outcome, 'us-east-1', { ...S3_ONLY_SKIPS, 'nops-role': 'FAIL', 'nops-read-prefix': 'SKIP', 'nops-outside-prefix': 'SKIP', 'nops-kms-decrypt': 'SKIP' });
+    expect(detail(outcome, 'nops-role')).toContain(`2 roles in account ${ACCOUNT} match Nops-Integration-*: ${[NOPS_ROLE, 'Nops-Integration-old'].sort().join(', ')} | fix: pass the exact role name`);
+    expect(fake.simulations).toEqual([]);
+  });
+
+  test('iam:ListRoles refused: FAIL naming the permission', async () => {
+    const account = withOtherRoles([]);
+    account.refuse = ['ListRoles'];
+    const outcome = await verify(account, { ...OPTIONS, nopsRoleName: 'Nops-Integration-*' });
+    expect(outcome.report!.regions[0].checks.find((c) => c.id === 'nops-role')).toMatchObject({
+      status: 'FAIL', fix: 'run verify with a principal allowed iam:ListRoles (to find the role that matches Nops-Integration-*), then rerun',
+    });
+  });
 });
 
 test('nOps role allowed outside the prefix by its own policies: reading FAILs, listing names WARNs', async () => {
