@@ -123,11 +123,12 @@ test('credential errors: exit 2 with one line, none found or refused', async () 
   expect(JSON.parse(refused.stdout)).toEqual({ exitCode: 2, error: expect.stringContaining('ExpiredToken') });
 }, 60_000);
 
-test('organization mode as a process: healthy, logging off and unreachable accounts as CSV rows, exit 1', async () => {
+test('organization mode as a process: healthy, logging off and unreachable accounts as CSV rows, the nOps role found by pattern, exit 1', async () => {
   // GIVEN the caller is the management account; the third member has no role to assume
   fake.reset(management(), { accounts: members(new Date()) });
   // WHEN
-  const run = await cliProcess(['verify', '--accounts', `${HEALTHY},${LOGGING_OFF},${UNREACHABLE}`, '--regions', 'us-east-1,eu-west-1', '--assume-role-name', ROLE, '--csv']);
+  const run = await cliProcess(['verify', '--accounts', `${HEALTHY},${LOGGING_OFF},${UNREACHABLE}`, '--regions', 'us-east-1,eu-west-1', '--assume-role-name', ROLE,
+    '--nops-role-name', 'Nops-Integration-*', '--csv']);
   expect(run.stderr).not.toMatch(/\n\s+at /);
   // THEN
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: '' });
@@ -140,4 +141,6 @@ test('organization mode as a process: healthy, logging off and unreachable accou
   ]);
   expect(lines[1].split(',')[5]).toMatch(/^s3:\/\/[a-z0-9.-]+\/bedrock\/$/);
   expect(fake.assumeRoles.map((r) => r.granted)).toEqual([true, true, false]);
+  // The healthy account's PASS includes its nOps role, found by listing its roles.
+  expect(fake.calls.some((c) => c.account === HEALTHY && c.operation === 'ListRoles')).toBe(true);
 }, 60_000);
