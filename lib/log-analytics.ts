@@ -10,6 +10,7 @@ import {
   columnName, DAY_FOLDER_TEMPLATE, DAY_FORMAT, hiveType, INVOCATION_FIELDS, INVOCATIONS_TABLE, PARTITION, PRICE_COLUMNS, PRICES_TABLE,
 } from './private/analytics-schema';
 import { createAccessLogsBucket } from './private/access-logs';
+import { bucketEncryption, BUCKET_BASELINE } from './private/bucket-baseline';
 import { grantStatements } from './private/grant';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, acknowledgeResourceWildcards, COMPLIANCE_PACKS } from './private/nag';
@@ -456,13 +457,8 @@ export class BedrockLogAnalytics extends Construct {
       events: 'Nothing consumes access-log objects as events: they are read when someone investigates access to query results.',
     });
     const bucket = new s3.Bucket(this, 'ResultsBucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      encryption: this.resultsEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: this.resultsEncryptionKey,
-      bucketKeyEnabled: this.resultsEncryptionKey ? true : undefined,
+      ...BUCKET_BASELINE,
+      ...bucketEncryption(this.resultsEncryptionKey),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'athena-results-bucket/',
       lifecycleRules: [

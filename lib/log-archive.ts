@@ -9,6 +9,7 @@ import {
 } from './facts';
 import { ArchiveObjectLockMode } from './log-archive-options';
 import { createAccessLogsBucket, OBJECT_LOCK_IS_OWNERS_CHOICE } from './private/access-logs';
+import { bucketEncryption, BUCKET_BASELINE } from './private/bucket-baseline';
 import { grantStatements } from './private/grant';
 import { acknowledgeGuardRule } from './private/guard';
 import { createBucketKey } from './private/key';
@@ -180,14 +181,10 @@ export class BedrockLogArchive extends Construct {
     });
     const bucket = new s3.Bucket(this, 'Resource', {
       bucketName,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // The archive account owns every replica without s3:ObjectOwnerOverrideToBucketOwner (S3 user guide, "Changing the replica owner").
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      encryption: this.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: this.encryptionKey ? true : undefined,
+      // Bucket owner enforced: the archive account owns every replica without s3:ObjectOwnerOverrideToBucketOwner
+      // (S3 user guide, "Changing the replica owner").
+      ...BUCKET_BASELINE,
+      ...bucketEncryption(this.encryptionKey),
       objectLockEnabled: lock ? true : undefined,
       objectLockDefaultRetention: lock,
       serverAccessLogsBucket: accessLogs,

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createAccessLogsBucket, OBJECT_LOCK_IS_OWNERS_CHOICE } from './private/access-logs';
 import { ArchiveReplication } from './private/archive-replication';
+import { bucketEncryption, BUCKET_BASELINE } from './private/bucket-baseline';
 import { createBucketKey } from './private/key';
 import { acknowledgeGuardRule } from './private/guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './private/nag';
@@ -183,13 +184,8 @@ export class BedrockLogBucket extends Construct {
       });
       const bucket = new s3.Bucket(this, 'Resource', {
         bucketName: props.bucketName,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        enforceSSL: true,
-        versioned: true,
-        encryption: this.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-        encryptionKey: this.encryptionKey,
-        bucketKeyEnabled: this.encryptionKey ? true : undefined,
+        ...BUCKET_BASELINE,
+        ...bucketEncryption(this.encryptionKey),
         serverAccessLogsBucket: accessLogs,
         serverAccessLogsPrefix: 'bedrock-log-bucket/',
         lifecycleRules: props.lifecycleRules ?? [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BUCKET_BASELINE } from './bucket-baseline';
 import { acknowledgeGuardRule } from './guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from './nag';
 
@@ -22,10 +23,7 @@ export interface AccessLogsBucketReasons {
  */
 export function createAccessLogsBucket(scope: Construct, id: string, removalPolicy: RemovalPolicy, reasons: AccessLogsBucketReasons): s3.Bucket {
   const bucket = new s3.Bucket(scope, id, {
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    enforceSSL: true,
-    versioned: true,
+    ...BUCKET_BASELINE,
     // S3 server access logging delivers only to SSE-S3 buckets.
     encryption: s3.BucketEncryption.S3_MANAGED,
     lifecycleRules: [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
