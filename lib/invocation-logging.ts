@@ -9,6 +9,7 @@ import { BedrockLogBucket } from './log-bucket';
 import { ModelInvocationLoggingConfiguration } from './logging-configuration';
 import { ModelInvocationLoggingOptions } from './logging-options';
 import { grantStatements } from './private/grant';
+import { loggingOptionsOf } from './private/logging-options';
 import { accountLogsReadStatements } from './facts';
 import { sourceScope } from './private/bedrock';
 import { ErrorCollector } from './private/validation';
@@ -207,15 +208,7 @@ export class BedrockInvocationLogging extends Construct {
       keyPrefix: this.keyPrefix,
       logGroup: this.logGroup,
       serviceRole: this.serviceRole,
-      textDataDeliveryEnabled: props.textDataDeliveryEnabled,
-      imageDataDeliveryEnabled: props.imageDataDeliveryEnabled,
-      embeddingDataDeliveryEnabled: props.embeddingDataDeliveryEnabled,
-      videoDataDeliveryEnabled: props.videoDataDeliveryEnabled,
-      audioDataDeliveryEnabled: props.audioDataDeliveryEnabled,
-      onDelete: props.onDelete,
-      failIfAlreadyConfigured: props.failIfAlreadyConfigured,
-      skipUnsupportedRegions: props.skipUnsupportedRegions,
-      handlerRuntime: props.handlerRuntime,
+      ...loggingOptionsOf(props),
       dependsOn,
     });
   }

@@ -6,6 +6,7 @@ import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ModelInvocationLoggingOptions } from './logging-options';
+import { loggingOptionsOf } from './private/logging-options';
 import { BedrockInvocationLoggingStack } from './stack';
 
 /**
@@ -51,16 +52,9 @@ export class BedrockInvocationLoggingMemberTemplate {
       synthesizer: new BootstraplessSynthesizer(),
       templateParameters: true,
       createEncryptionKey: props.createEncryptionKey,
-      textDataDeliveryEnabled: props.textDataDeliveryEnabled,
-      imageDataDeliveryEnabled: props.imageDataDeliveryEnabled,
-      embeddingDataDeliveryEnabled: props.embeddingDataDeliveryEnabled,
-      videoDataDeliveryEnabled: props.videoDataDeliveryEnabled,
-      audioDataDeliveryEnabled: props.audioDataDeliveryEnabled,
-      onDelete: props.onDelete,
-      failIfAlreadyConfigured: props.failIfAlreadyConfigured,
-      skipUnsupportedRegions: props.skipUnsupportedRegions ?? true,
       logGroupRetention: props.logGroupRetention,
-      handlerRuntime: props.handlerRuntime,
+      ...loggingOptionsOf(props),
+      skipUnsupportedRegions: props.skipUnsupportedRegions ?? true,
     });
   }
 
