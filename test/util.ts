@@ -39,3 +39,13 @@ export function onlyResource(template: Template, type: string): [string, any] {
   }
   return found[0];
 }
+
+/** The error message `fn` throws. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, got none');
+}

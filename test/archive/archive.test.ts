@@ -12,7 +12,8 @@ import { findingsIn } from '../../bin/compliance';
 import { ArchiveObjectLockMode, BedrockLogArchive, BedrockLogArchiveStack } from '../../lib';
 import { accountLogBucketsArnPattern, ARCHIVE_REPLICATION_ACTIONS, LONGEST_REGION_NAME, MAX_BUCKET_NAME_LENGTH } from '../../lib/facts';
 import { TemplateResolver } from '../security/resolve';
-import { archiveStack, errorOf, one, ofType, ORG_ID } from './helpers';
+import { errorOf } from '../util';
+import { archiveStack, one, ofType, ORG_ID } from './helpers';
 
 const PARTITION = { Ref: 'AWS::Partition' };
 const LIBRARY_ROLES = { 'Fn::Join': ['', ['arn:', PARTITION, ':iam::*:role/cdk-bedrock-invocation-logging/*']] };

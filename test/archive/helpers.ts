@@ -46,13 +46,3 @@ export function one(template: any, type: string, prefix = ''): [string, any] {
   if (found.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${found.map(([id]) => id).join(', ') || 'none'}`);
   return found[0];
 }
-
-/** The error message `fn` throws. */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, got none');
-}

@@ -11,7 +11,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { findingsIn } from '../../bin/compliance';
 import { BedrockInvocationLogging, BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStack } from '../../lib';
 import { instantiate, ruleFailures } from '../stackset/cfn';
-import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN, errorOf, memberStack, one, ofType } from './helpers';
+import { errorOf } from '../util';
+import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN, memberStack, one, ofType } from './helpers';
 
 const ACCOUNT = { Ref: 'AWS::AccountId' };
 const REGION = { Ref: 'AWS::Region' };

@@ -48,13 +48,3 @@ export function stackSetProperties(props: Partial<BedrockInvocationLoggingStackS
     spy?.mockRestore();
   }
 }
-
-/** The error message `fn` throws. */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, got none');
-}

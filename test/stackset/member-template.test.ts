@@ -11,7 +11,8 @@ import { ErrorCollector, normalizeKeyPrefix } from '../../lib/private/validation
 import { BedrockInvocationLoggingMemberTemplate } from '../../lib';
 import { parseArgs, renderTemplate } from '../../bin/template';
 import { idsOfType, instantiate } from './cfn';
-import { adminStack, errorOf, MEMBER_TEMPLATE_BUDGET_BYTES, stackSetProperties } from './helpers';
+import { errorOf } from '../util';
+import { adminStack, MEMBER_TEMPLATE_BUDGET_BYTES, stackSetProperties } from './helpers';
 
 const { KEY_PREFIX_ALLOWED_PATTERN, NOPS_ROLE_NAME_ALLOWED_PATTERN } = BedrockInvocationLoggingStack;
 const { MAX_TEMPLATE_BODY_BYTES } = BedrockInvocationLoggingMemberTemplate;

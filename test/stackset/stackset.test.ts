@@ -7,7 +7,8 @@ import {
   StackSetConcurrencyMode,
   StackSetRegionConcurrency,
 } from '../../lib';
-import { ADMIN_TEMPLATE_BUDGET_BYTES, adminStack, errorOf, stackSetProperties } from './helpers';
+import { errorOf } from '../util';
+import { ADMIN_TEMPLATE_BUDGET_BYTES, adminStack, stackSetProperties } from './helpers';
 
 describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
   test('defaults: every property', () => {

@@ -9,7 +9,7 @@ import { runApp } from '../../bin/main';
 import { IAM_PATH, logBucketName, ARCHIVE_BUCKET_NAME_PREFIX } from '../../lib/facts';
 import { BedrockInvocationLoggingStackSet } from '../../lib';
 import { TemplateResolver, ACCOUNT, REGION } from '../security/resolve';
-import { errorOf } from '../stackset/helpers';
+import { errorOf } from '../util';
 import { matches } from './event-pattern';
 
 const BUS_ARN = 'arn:aws:events:eu-west-1:999988887777:event-bus/security-alerts';

@@ -14,7 +14,7 @@ import { HANDLER_FUNCTION_NAME_PREFIX, IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_
 import { STATE_PARAMETER_NAME } from '../../lib/private/bedrock';
 import { scpSizeSection, LONGEST_BREAK_GLASS_ROLE_ARN } from '../../scripts/bench-scp';
 import { ROOT } from '../cli';
-import { errorOf } from '../stackset/helpers';
+import { errorOf } from '../util';
 
 const MAX_INLINE_TEMPLATE_BYTES = BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES;
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456,ou-ab12-ghij7890', targetRegions: 'us-east-1,eu-west-1' };
