@@ -1,3 +1,5 @@
+import { STACK_NAME } from '../bin/create-app';
+import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN } from './archive/helpers';
 import { cdk, CliResult, tsApp } from './cli';
 
 /** What the CLI tests read from the output: no stack trace, no ts-node code frame. */
@@ -9,24 +11,33 @@ function expectNoStackTrace(output: string): void {
 
 const NONCOMPLIANT = tsApp('test/fixtures/noncompliant-app.ts');
 const ROLLOUT = ['-c', 'rollout=stackset', '-c', 'targetOuIds=ou-ab12-cdef3456', '-c', 'targetRegions=us-east-1,eu-west-1'];
+// Every option of the member stack, with an archive: its largest template.
+const EVERY_OPTION = {
+  keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false',
+  archiveBucket: ARCHIVE_BUCKET, archiveAccount: ARCHIVE_ACCOUNT, archiveKmsKeyArn: ARCHIVE_KEY_ARN,
+};
 const S1 = /^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource: The S3 Bucket has server access logs disabled\.$/m;
 
 // The real `cdk` CLI (2.1148) through cdk.json: what `npx cdk synth` / `cdk deploy` users see. The
 // commands start side by side when the file loads; each test awaits its own.
 const runs: Record<string, Promise<CliResult>> = {
-  clean: cdk(['synth', '-q']),
+  clean: cdk(['synth', STACK_NAME, ...Object.entries(EVERY_OPTION).flatMap(([k, v]) => ['-c', `${k}=${v}`])]),
   synth: cdk(['synth', '-q'], { app: NONCOMPLIANT }),
-  deploy: cdk(['deploy', '--require-approval', 'never'], { app: NONCOMPLIANT }),
+  // the finding only in the StackSet member template: the gate covers what the StackSet deploys
+  deploy: cdk(['deploy', '--all', '--require-approval', 'never', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } }),
   diff: cdk(['diff'], { app: NONCOMPLIANT }),
-  member: cdk(['synth', '-q', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } }),
   badInput: cdk(['synth', '-q', '-c', 'kms=TRUE', '-c', 'keyPrefix=a b', '-c', 'rollout=stackset', '-c', 'targetOuIds=ou-x', '-c', 'targetRegions=us-east-1']),
 };
 
 describe('cdk CLI: the compliance gate', () => {
-  test('the app as shipped synthesizes with exit 0 and prints no finding', async () => {
+  test('cdk.json\'s app with every option and an archive: exit 0, no finding, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
     const r = await runs.clean;
     expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ReplicationConfiguration:/);
+    expect(r.stdout).toMatch(/SSEAlgorithm: aws:kms/);
+    expect(r.stdout).not.toMatch(/CDKMetadata/);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(51_200);
   });
 
   test('cdk synth exits 1 and prints each finding on one line when a resource is noncompliant', async () => {
@@ -38,10 +49,11 @@ describe('cdk CLI: the compliance gate', () => {
     expectNoStackTrace(r.stderr);
   });
 
-  test('cdk deploy stops at synth on a finding, before any AWS call', async () => {
+  test('cdk deploy (rollout=stackset) stops at synth on a finding in the StackSet member template alone, before any AWS call', async () => {
     const r = await runs.deploy;
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(S1);
+    expect(r.stderr).toMatch(/^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource \(StackSet member template\): /m);
+    expect(r.stderr).not.toMatch(S1);
     expect(r.stderr).not.toMatch(/credentials|deploying|✅/i);
   });
 
@@ -49,12 +61,6 @@ describe('cdk CLI: the compliance gate', () => {
     const r = await runs.diff;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(S1);
-  });
-
-  test('with rollout=stackset, a finding in the StackSet member template fails synth', async () => {
-    const r = await runs.member;
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource \(StackSet member template\): /m);
   });
 });
 

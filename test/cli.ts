@@ -44,6 +44,7 @@ async function runCdk(args: string[], options: { app?: string; env?: Record<stri
           AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_REGION: 'us-east-1',
           AWS_CONFIG_FILE: path.join(out, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(out, 'none'),
           AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true',
+          CDK_CONTEXT_JSON: undefined, // test/setup-env.js's, not the user's
           ...options.env,
         },
       });
@@ -59,7 +60,10 @@ async function runCdk(args: string[], options: { app?: string; env?: Record<stri
   }
 }
 
-/** The `app` command of cdk.json, for another entry point. */
+/**
+ * An `app` command for another entry point: cdk.json's ts-node in transpile-only mode, loaded by
+ * node itself (npx would cost each CLI run about 0.7 s of CPU without changing what the app does).
+ */
 export function tsApp(file: string): string {
-  return `npx ts-node --transpile-only --prefer-ts-exts ${file}`;
+  return `node --require ts-node/register/transpile-only ${file}`;
 }
