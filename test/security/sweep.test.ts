@@ -2,10 +2,12 @@
  * Issue 5, part 1 (exhaustive side): for each principal the template grants to, every IAM action
  * the simulator knows is asked on every resource; nothing beyond the expected actions may come back.
  */
-import { ACCOUNT, packageVersion, policySet, REGION, Sweep, sweep, writeResults } from './harness';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ACCOUNT, anAllowCouldMatch, packageVersion, policySet, REGION, Sweep, sweep, writeResults } from './harness';
 import { CASES } from './cases';
 import { expectedActions } from './questions';
-import { checkSection, SweepResults } from './report';
+import { checkSection, SERVICES_WITH_OWN_RULES, SweepResults } from './report';
 
 jest.setTimeout(120_000);
 
@@ -80,6 +82,27 @@ describe.each(CASES.filter((c) => ['default', 'all', 'library'].includes(c.id)))
       expect(pass).toBe(true);
     });
   }
+});
+
+describe('what the sweep leaves to IAM\'s implicit deny', () => {
+  test('the services with rules of their own are the simulator\'s (its serviceEngines): a new one would otherwise go unasked', () => {
+    const engine = fs.readFileSync(path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), 'core_engine', 'CoreSimulatorEngine.js'), 'utf8');
+    const engines = /const serviceEngines = \{([^}]*)\}/.exec(engine)![1];
+    expect([...engines.matchAll(/^\s*(\w+):/gm)].map((m) => m[1]).sort()).toEqual(SERVICES_WITH_OWN_RULES);
+  });
+
+  test('an Allow statement could match an action through its Action patterns (wildcards, any case) or NotAction; Deny statements never', () => {
+    const allow = (statement: object) => [{ Statement: [{ Effect: 'Allow', Resource: '*', ...statement }] }];
+    expect(anAllowCouldMatch('s3:GetObject', allow({ Action: 's3:Get*' }))).toBe(true);
+    expect(anAllowCouldMatch('s3:GetObject', allow({ Action: ['kms:Decrypt', 'S3:GETOBJECT'] }))).toBe(true);
+    expect(anAllowCouldMatch('logs:FilterLogEvents', allow({ Action: 'logs:Filter?ogEvents' }))).toBe(true);
+    expect(anAllowCouldMatch('ec2:RunInstances', allow({ Action: '*' }))).toBe(true);
+    expect(anAllowCouldMatch('ec2:RunInstances', allow({ NotAction: 's3:*' }))).toBe(true);
+    expect(anAllowCouldMatch('kms:DecryptX', allow({ Action: 'kms:Decrypt' }))).toBe(false);
+    expect(anAllowCouldMatch('s3:GetObject', allow({ Action: 's3.Get*' }))).toBe(false);
+    expect(anAllowCouldMatch('s3:PutObject', allow({ Action: 's3:Get*' }))).toBe(false);
+    expect(anAllowCouldMatch('s3:GetObject', [{ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }])).toBe(false);
+  });
 });
 
 describe('sweep evidence', () => {
