@@ -285,7 +285,14 @@ export function anAllowCouldMatch(action: string, policies: PolicyDocument[]): b
   }));
 }
 
+const wildcardPatterns = new Map<string, RegExp>();
 function wildcardPattern(pattern: string): RegExp {
+  let re = wildcardPatterns.get(pattern);
+  if (!re) wildcardPatterns.set(pattern, re = compileWildcard(pattern));
+  return re;
+}
+
+function compileWildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 'i');
 }
 
