@@ -12,12 +12,12 @@ import { machine, writeReadmeSection } from './readme-section';
 const root = path.join(__dirname, '..');
 const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
 
-function timed(cmd: string, args: string[]): { seconds: number; output: string } {
+function timed(cmd: string, args: string[]): { seconds: number; output: string; stderr: string } {
   const start = Date.now();
   const r = spawnSync(cmd, args, { cwd: clone, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const output = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}) in ${clone}:\n${output.slice(-4000)}`);
-  return { seconds: (Date.now() - start) / 1000, output };
+  return { seconds: (Date.now() - start) / 1000, output, stderr: r.stderr };
 }
 
 try {
@@ -25,8 +25,9 @@ try {
   execFileSync('git', ['clone', '-q', root, clone]);
   const ci = timed('npm', ['ci', '--no-audit', '--no-fund']);
   const test = timed('npm', ['test']);
-  const jest = /^Time:\s+([\d.]+) s/m.exec(test.output)?.[1];
-  const tests = /^Tests:\s+(.+)$/m.exec(test.output)?.[1];
+  // jest writes its summary to stderr; integ-runner's own "Tests:" line goes to stdout.
+  const jest = /^Time:\s+([\d.]+) s/m.exec(test.stderr)?.[1];
+  const tests = /^Tests:\s+(.+)$/m.exec(test.stderr)?.[1];
   const synth = timed('npx', ['cdk', 'synth', '-q']);
   const text = [
     '| command (fresh clone) | wall time |',
