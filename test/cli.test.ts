@@ -11,10 +11,12 @@ function expectNoStackTrace(output: string): void {
 
 const NONCOMPLIANT = tsApp('test/fixtures/noncompliant-app.ts');
 const ROLLOUT = ['-c', 'rollout=stackset', '-c', 'targetOuIds=ou-ab12-cdef3456', '-c', 'targetRegions=us-east-1,eu-west-1'];
-// Every option of the member stack, with an archive: its largest template.
+// Every option of the member stack, with an archive and analytics (its exports): its largest template,
+// and the analytics stack beside it under the same gate.
 const EVERY_OPTION = {
   keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false',
   archiveBucket: ARCHIVE_BUCKET, archiveAccount: ARCHIVE_ACCOUNT, archiveKmsKeyArn: ARCHIVE_KEY_ARN,
+  analytics: 'true', analyticsRequestMetadataKeys: 'team,cost-center',
 };
 const S1 = /^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource: The S3 Bucket has server access logs disabled\.$/m;
 
@@ -30,11 +32,12 @@ const runs: Record<string, Promise<CliResult>> = {
 };
 
 describe('cdk CLI: the compliance gate', () => {
-  test('cdk.json\'s app with every option and an archive: exit 0, no finding, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
+  test('cdk.json\'s app with every option, an archive and analytics: exit 0, no finding in either stack, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
     const r = await runs.clean;
     expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/ReplicationConfiguration:/);
+    expect(r.stdout).toMatch(/Export:/);
     expect(r.stdout).toMatch(/SSEAlgorithm: aws:kms/);
     expect(r.stdout).not.toMatch(/CDKMetadata/);
     expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(51_200);
