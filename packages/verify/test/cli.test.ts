@@ -1,7 +1,7 @@
 /**
  * The command line against the local fake: exit codes 0, 1 and 2, errors on one line and no stack
  * trace. `main` runs in this process with the environment given (what the entry point does with
- * process.argv); one test runs the real process (`node -r ts-node/register packages/verify/src/cli.ts`).
+ * process.argv); one test runs the real process (`node --require ./test/ts-register.js packages/verify/src/cli.ts`).
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -52,13 +52,10 @@ function cliProcess(args: string[], env: Record<string, string> = fake.env()): P
   const base: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: '/nonexistent-home',
-    TS_NODE_TRANSPILE_ONLY: 'true',
-    // TypeScript 6 wants rootDir when ts-node compiles files one by one.
-    TS_NODE_COMPILER_OPTIONS: JSON.stringify({ rootDir: ROOT }),
     NO_COLOR: '1',
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register', CLI, ...args], { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--require', path.join(ROOT, 'test', 'ts-register.js'), CLI, ...args], { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

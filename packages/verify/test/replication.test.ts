@@ -201,9 +201,9 @@ describe('the command line', () => {
     const root = path.resolve(__dirname, '..', '..', '..');
     fake.reset(archiveAccount());
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['-r', 'ts-node/register', path.join(root, 'packages', 'verify', 'src', 'cli.ts'), '--archive-bucket', ARCHIVE.bucketName, '--organization-id', ORG, '--json'], {
+      execFile(process.execPath, ['--require', path.join(root, 'test', 'ts-register.js'), path.join(root, 'packages', 'verify', 'src', 'cli.ts'), '--archive-bucket', ARCHIVE.bucketName, '--organization-id', ORG, '--json'], {
         cwd: root, timeout: 120_000,
-        env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_COMPILER_OPTIONS: JSON.stringify({ rootDir: root }), NO_COLOR: '1', ...fake.env() },
+        env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', NO_COLOR: '1', ...fake.env() },
       }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
     });
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
