@@ -46,11 +46,16 @@ function transpile(source, filename) {
   }
   const opts = compilerOptions(); // loads TypeScript: only when something is not cached
   const output = ts.transpileModule(source, { fileName: filename, compilerOptions: opts, reportDiagnostics: false }).outputText;
-  fs.mkdirSync(CACHE, { recursive: true });
-  // Written under a unique name, then renamed: a process reading it never sees half a file.
+  // Written under a unique name, then renamed: a process reading it never sees half a file. The cache
+  // only saves time: if it cannot be written, the process runs all the same.
   const partial = `${cached}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(partial, output);
-  fs.renameSync(partial, cached);
+  try {
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(partial, output);
+    fs.renameSync(partial, cached);
+  } catch {
+    fs.rmSync(partial, { force: true });
+  }
   return output;
 }
 
