@@ -1,4 +1,4 @@
-import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockEncryptStatement, bedrockSourceConditions, bedrockWriteStatement } from '../../../lib/facts';
+import { ACCOUNT_ID_PATTERN, BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockEncryptStatement, bedrockSourceConditions, bedrockWriteStatement } from '../../../lib/facts';
 import { GetModelInvocationLoggingConfigurationCommand, LoggingConfig } from '@aws-sdk/client-bedrock';
 import { DescribeLogGroupsCommand, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { ContextEntry, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
@@ -565,7 +565,7 @@ async function checkKmsKeyPolicy(ctx: RegionContext, rows: Rows, encryption: Enc
     return keyArn;
   }
   const keyAccount = keyArn.split(':')[4];
-  if (keyAccount && /^\d{12}$/.test(keyAccount) && keyAccount !== ctx.account) {
+  if (keyAccount && new RegExp(ACCOUNT_ID_PATTERN).test(keyAccount) && keyAccount !== ctx.account) {
     rows.warn('kms-key-policy', `${keyArn} belongs to account ${keyAccount}: its policy can only be read there`,
       `check in account ${keyAccount} that the key policy has ${expected}`);
     return keyArn;

@@ -3,13 +3,12 @@
  * Region, each account read through a role assumed once, with at most `concurrency` account-Regions
  * at a time. An account whose role cannot be assumed is reported, never thrown.
  */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { assumedRoleArn, assumeRole, unreachableAccount, Unreachable } from './assume';
 import { verifyRegion } from './checks';
 import { createOrganizationClients, createRegionClients, destroyClients, OrganizationClients, SessionCredentials } from './clients';
 import { organizationOptionProblems } from './organization-options';
 import { pool } from './pool';
-import { credentialMessage, VerifyDeps } from './run';
+import { callerIdentity, VerifyDeps } from './run';
 import { countStatuses, regionReport, worstStatus } from './status';
 import { resolveTargets, TargetAccount, TargetError } from './targets';
 import { AccountReport, CheckStatus, DEFAULT_CONCURRENCY, OrganizationOptions, OrganizationOutcome, OrganizationReport, RegionReport } from './types';
@@ -40,19 +39,11 @@ export async function runOrganization(options: OrganizationOptions, deps: Organi
   const home = options.stackSetRegion ?? options.regions[0];
   const org = deps.organizationClients ? deps.organizationClients(home) : createOrganizationClients(home, { profile: options.profile });
   try {
-    let callerAccount: string;
-    let callerArn: string;
-    try {
-      const identity = await org.sts.send(new GetCallerIdentityCommand({}));
-      callerAccount = identity.Account ?? '';
-      callerArn = identity.Arn ?? '';
-      if (!/^\d{12}$/.test(callerAccount)) {
-        return { exitCode: 2, error: `STS returned no account id (${JSON.stringify(callerAccount)})` };
-      }
-    } catch (e) {
-      return { exitCode: 2, error: credentialMessage(e, home) };
+    const caller = await callerIdentity(org.sts, home);
+    if ('error' in caller) {
+      return { exitCode: 2, error: caller.error };
     }
-    const partition = callerArn.split(':')[1] || 'aws';
+    const { account: callerAccount, arn: callerArn, partition } = caller;
 
     let targets: TargetAccount[];
     try {

@@ -1,5 +1,5 @@
 import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN } from '../../../lib/facts';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
 import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';
 import { errorLine, isError, networkCode } from './errors';
@@ -75,7 +75,7 @@ export function validateOptions(options: VerifyOptions): void {
 }
 
 /** A one-line explanation of why the caller's credentials could not be used. */
-export function credentialMessage(e: unknown, region: string): string {
+function credentialMessage(e: unknown, region: string): string {
   const code = networkCode(e);
   if (code) {
     return `could not reach AWS STS in ${region} (${code}): check the network or proxy`;
@@ -84,6 +84,21 @@ export function credentialMessage(e: unknown, region: string): string {
     return 'no AWS credentials found: set AWS_PROFILE (or pass --profile), run "aws sso login", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
   }
   return `the AWS credentials were refused (${errorLine(e)}): refresh them (for example "aws sso login") and rerun`;
+}
+
+/** Who the caller is (STS GetCallerIdentity in `region`), or the one-line error that ends the run with exit 2. */
+export async function callerIdentity(sts: STSClient, region: string): Promise<{ account: string; arn: string; partition: string } | { error: string }> {
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    const account = identity.Account ?? '';
+    if (!new RegExp(ACCOUNT_ID_PATTERN).test(account)) {
+      return { error: `STS returned no account id (${JSON.stringify(account)})` };
+    }
+    const arn = identity.Arn ?? '';
+    return { account, arn, partition: arn.split(':')[1] || 'aws' };
+  } catch (e) {
+    return { error: credentialMessage(e, region) };
+  }
 }
 
 /**
@@ -112,19 +127,11 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): 
     return c;
   };
   try {
-    let account: string;
-    let callerArn: string;
-    try {
-      const identity = await clientsFor(home).sts.send(new GetCallerIdentityCommand({}));
-      account = identity.Account ?? '';
-      callerArn = identity.Arn ?? '';
-      if (!/^\d{12}$/.test(account)) {
-        return { exitCode: 2, error: `STS returned no account id (${JSON.stringify(account)})` };
-      }
-    } catch (e) {
-      return { exitCode: 2, error: credentialMessage(e, home) };
+    const caller = await callerIdentity(clientsFor(home).sts, home);
+    if ('error' in caller) {
+      return { exitCode: 2, error: caller.error };
     }
-    const partition = callerArn.split(':')[1] || 'aws';
+    const { account, arn: callerArn, partition } = caller;
     const now = (deps.now ?? (() => new Date()))();
 
     const running = new Set<string>();
