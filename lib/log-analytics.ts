@@ -9,6 +9,7 @@ import { queriesFor, QUERY_NAME_PREFIX, REQUEST_METADATA_KEY_PATTERN, tokensByTa
 import {
   columnName, DAY_FOLDER_TEMPLATE, DAY_FORMAT, hiveType, INVOCATION_FIELDS, INVOCATIONS_TABLE, PARTITION, PRICE_COLUMNS, PRICES_TABLE,
 } from './private/analytics-schema';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './facts';
 import { createAccessLogsBucket } from './private/access-logs';
 import { bucketEncryption, BUCKET_BASELINE } from './private/bucket-baseline';
 import { grantStatements } from './private/grant';
@@ -155,8 +156,8 @@ const SSE_S3_RESULTS = 'Query results are encrypted with SSE-S3 by default, like
 
 /** Athena's smallest `BytesScannedCutoffPerQuery`. */
 const MIN_CUTOFF_BYTES = 10_000_000;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT_ID = new RegExp(ACCOUNT_ID_PATTERN);
+const REGION = new RegExp(REGION_PATTERN);
 const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
 const WORK_GROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 const DAY = /^(\d{4})\/(\d{2})\/(\d{2})$/;

@@ -85,6 +85,11 @@ describe('tables', () => {
     expect(t.StorageDescriptor.Location).toBe('s3://org-bedrock-logs/org/bedrock/AWSLogs/');
   });
 
+  test('regions: every Region the rest of the library accepts, the European Sovereign Cloud\'s included (lib/facts.ts REGION_PATTERN)', () => {
+    const t = only(synth({ regions: ['eusc-de-east-1', 'us-gov-west-1'] }).template, 'AWS::Glue::Table', 'bedrock_invocations').Properties.TableInput;
+    expect(t.Parameters['projection.log_region.values']).toBe('eusc-de-east-1,us-gov-west-1');
+  });
+
   test('by default the projection lists this stack\'s account and Region: pseudo parameters in an environment-agnostic stack', () => {
     const app = new App();
     const stack = new Stack(app, 'Agnostic');
