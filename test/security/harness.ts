@@ -14,6 +14,7 @@ import { IConstruct } from 'constructs';
 import { complianceFindings } from '../../bin/compliance';
 import { createApp, STACK_NAME } from '../../bin/create-app';
 import { BedrockInvocationLogging, BedrockInvocationLoggingStack, NopsIntegrationGrant } from '../../lib';
+import { grantsAction, isAllow } from '../../packages/verify/src/policy';
 import { SERVICES_WITH_OWN_RULES, SKIPPED_SAMPLE } from './report';
 import { ACCOUNT, REGION, TemplateResolver } from './resolve';
 
@@ -272,28 +273,13 @@ async function everyAction(): Promise<{ service: string; name: string }[]> {
 }
 
 /**
- * Whether some Allow statement of these policies could match `action`: one of its Action patterns
- * (`*` and `?` wildcards, any case) matches, or it has NotAction. For any other action of a service
- * without rules of its own, IAM's answer is an implicit deny whatever the request, so `sweep` need
- * not ask the simulator.
+ * Whether some Allow statement of these policies could match `action` (its Action patterns, `*` and `?`
+ * in any case, or its NotAction; verify's `grantsAction`). For any other action of a service without
+ * rules of its own, IAM's answer is an implicit deny whatever the request, so `sweep` need not ask the
+ * simulator.
  */
 export function anAllowCouldMatch(action: string, policies: PolicyDocument[]): boolean {
-  return policies.some((p) => p.Statement.some((st) => {
-    if (st.Effect !== 'Allow') return false;
-    if (st.NotAction !== undefined) return true;
-    return ([] as string[]).concat(st.Action ?? []).some((pattern) => wildcardPattern(pattern).test(action));
-  }));
-}
-
-const wildcardPatterns = new Map<string, RegExp>();
-function wildcardPattern(pattern: string): RegExp {
-  let re = wildcardPatterns.get(pattern);
-  if (!re) wildcardPatterns.set(pattern, re = compileWildcard(pattern));
-  return re;
-}
-
-function compileWildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 'i');
+  return policies.some((p) => p.Statement.some((st) => isAllow(st) && grantsAction(st, action)));
 }
 
 /**

@@ -72,9 +72,18 @@ export function principalsOf(principal: unknown): Principals {
 
 /** True when the IAM wildcard pattern (`*`, `?`) matches `value`. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
+  const flags = caseInsensitive ? 'is' : 's';
+  let re = compiledPatterns.get(`${flags} ${pattern}`);
+  if (!re) {
+    const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+    re = new RegExp(`^${source}$`, flags);
+    compiledPatterns.set(`${flags} ${pattern}`, re);
+  }
+  return re.test(value);
 }
+
+// Each pattern compiled once: the security tests' sweep matches every IAM action against the same few.
+const compiledPatterns = new Map<string, RegExp>();
 
 /** The part of a pattern before its first wildcard. */
 export function literalPrefix(pattern: string): string {
