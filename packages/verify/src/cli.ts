@@ -62,40 +62,28 @@ export async function main(argv: string[], io: CliIo, deps: OrganizationDeps = {
     io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     const progress = progressLine(io.stderr, args.kind === 'organization' ? 'account-Regions' : 'Regions');
-    if (args.kind === 'organization') {
-      let outcome: OrganizationOutcome;
-      try {
-        outcome = await runOrganization(args.options, { ...deps, ...progress.deps });
-      } finally {
-        progress.stop();
-      }
-      if (outcome.exitCode === 2) {
-        io.stderr.write(errorLines(outcome.error ?? 'unknown error'));
-        if (format === 'json') {
-          io.stdout.write(formatOrganizationJson(outcome));
-        }
-        return 2;
-      }
-      const report = outcome.report!;
-      io.stdout.write(format === 'json' ? formatOrganizationJson(outcome) : format === 'csv' ? formatCsv(report) : formatOrganizationTable(report, { color }));
-      return outcome.exitCode;
-    }
-    let outcome: VerifyOutcome;
+    // Either mode: its outcome and how to print it (JSON, even on exit 2; a table or CSV otherwise).
+    let run: { outcome: VerifyOutcome | OrganizationOutcome; json(): string; text(): string };
     try {
-      outcome = await runVerify(args.options, { ...deps, ...progress.deps });
+      if (args.kind === 'organization') {
+        const outcome = await runOrganization(args.options, { ...deps, ...progress.deps });
+        run = { outcome, json: () => formatOrganizationJson(outcome), text: () => (format === 'csv' ? formatCsv(outcome.report!) : formatOrganizationTable(outcome.report!, { color })) };
+      } else {
+        const outcome = await runVerify(args.options, { ...deps, ...progress.deps });
+        run = { outcome, json: () => formatJson(outcome), text: () => (format === 'csv' ? formatCsv(asOrganizationReport(outcome.report!)) : formatTable(outcome.report!, { color })) };
+      }
     } finally {
       progress.stop();
     }
-    if (outcome.exitCode === 2) {
-      io.stderr.write(errorLines(outcome.error ?? 'unknown error'));
-      if (format === 'json') {
-        io.stdout.write(formatJson(outcome));
-      }
-      return 2;
+    if (run.outcome.exitCode === 2) {
+      io.stderr.write(errorLines(run.outcome.error ?? 'unknown error'));
     }
-    const report = outcome.report!;
-    io.stdout.write(format === 'json' ? formatJson(outcome) : format === 'csv' ? formatCsv(asOrganizationReport(report)) : formatTable(report, { color }));
-    return outcome.exitCode;
+    if (format === 'json') {
+      io.stdout.write(run.json());
+    } else if (run.outcome.exitCode !== 2) {
+      io.stdout.write(run.text());
+    }
+    return run.outcome.exitCode;
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(errorLines(e.message));
