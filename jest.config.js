@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/packages/verify/test'],
   testMatch: ['**/*.test.ts'],
-  setupFiles: ['<rootDir>/test/setup-env.js'],
+  setupFiles: ['<rootDir>/test/support/setup-env.js'],
   // Synthesis in a hook or test can take seconds on a loaded 2-core machine: no test may fail on the clock.
   testTimeout: 120_000,
   // Most of the slow suites wait on child processes (the cdk CLI, the handler in a fresh node): two

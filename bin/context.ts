@@ -3,8 +3,9 @@
  * one line naming the key, the value and the fix. bin/create-app.ts turns the values into stacks.
  */
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
-import { EVENT_BUS_ARN_PATTERN, ORGANIZATION_ID_PATTERN } from '../lib/facts';
-import { ErrorCollector } from '../lib/private/validation';
+import { EVENT_BUS_ARN_PATTERN } from '../lib/guard/facts';
+import { ORGANIZATION_ID_PATTERN } from '../lib/shared/facts';
+import { ErrorCollector } from '../lib/shared/validation';
 import { ArchiveObjectLockMode, BedrockLogArchiveStackProps, BedrockTamperGuardPolicy } from '../lib';
 
 export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',

@@ -2,13 +2,13 @@ import { App, AppProps, BootstraplessSynthesizer, CfnOutput, Stack } from 'aws-c
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as events from 'aws-cdk-lib/aws-events';
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/facts';
-import { ArchiveValues, checkArchiveValues, ErrorCollector, validateRoleNameOrArn } from '../lib/private/validation';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, roleNameFromArn } from '../lib/shared/facts';
+import { ArchiveValues, checkArchiveValues, ErrorCollector, validateRoleNameOrArn } from '../lib/shared/validation';
 import {
   BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockInvocationLoggingStackSet, BedrockLogAnalytics,
   BedrockLogArchiveStack, BedrockLogArchiveStackProps, BedrockTamperDetection, BedrockTamperGuard, StackSetCallAs,
 } from '../lib';
-import { REQUEST_METADATA_KEY_PATTERN } from '../lib/private/analytics-queries';
+import { REQUEST_METADATA_KEY_PATTERN } from '../lib/analytics/private/queries';
 import {
   AlertContext, CONTEXT_KEYS, isCdkOwnKey, parseAlerts, parseArchiveRollout, parseBoolean, parseList, parseString, parseTamperGuard,
   ROLLOUT_KEYS, TamperGuardContext, valid,

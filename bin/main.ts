@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { ValidationError } from '../lib/private/validation';
+import { ValidationError } from '../lib/shared/validation';
 import { complianceFindings, formatFinding } from './compliance';
 
 /** Where `runApp` writes its messages (stderr in the app, captured in tests). */

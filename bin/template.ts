@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComplianceFinding, findingsIn, formatFinding } from './compliance';
-import { ErrorCollector } from '../lib/private/validation';
+import { ErrorCollector } from '../lib/shared/validation';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from '../lib';
 
 /** In cdk.out, which git ignores, unless --out says otherwise. */

@@ -1,17 +1,25 @@
-export * from './invocation-logging';
-export * from './log-bucket';
-export * from './cloudwatch-destination';
-export * from './logging-options';
-export * from './logging-configuration';
-export * from './nops-integration';
-export * from './stack';
-export * from './stackset-options';
-export * from './member-template';
-export * from './stackset';
-export * from './log-analytics';
-export * from './tamper-guard-policy';
-export * from './tamper-guard';
-export * from './tamper-detection';
-export * from './log-archive-options';
-export * from './log-archive';
-export * from './log-archive-stack';
+// Logging: the bucket, the CloudWatch destination, the custom resource and the L3 over them.
+export * from './logging/logging-options';
+export * from './logging/log-bucket';
+export * from './logging/cloudwatch-destination';
+export * from './logging/logging-configuration';
+export * from './logging/invocation-logging';
+// The nOps grant.
+export * from './nops/nops-integration';
+// The ready stack: logging, the grant and replication in one deployable unit.
+export * from './stack/stack-props';
+export * from './stack/stack';
+// Organization rollout.
+export * from './organization/stackset-options';
+export * from './organization/member-template';
+export * from './organization/stackset';
+// The organization's log archive.
+export * from './archive/log-archive-options';
+export * from './archive/log-archive';
+export * from './archive/log-archive-stack';
+// The tamper guard and its detection.
+export * from './guard/tamper-guard-policy';
+export * from './guard/tamper-guard';
+export * from './guard/tamper-detection';
+// FinOps analytics.
+export * from './analytics/log-analytics';

@@ -1,7 +1,7 @@
 /**
  * Benchmark of the custom resource handler (not a test): sizes (the handler as inlined, the StackSet
  * member template), and API calls and wall time of a happy Create, Update and Delete against the local
- * fake AWS (test/handler/fake-aws.ts).
+ * fake AWS (test/logging/handler/fake-aws.ts).
  *
  *   npm run bench:handler            (or: npx ts-node scripts/bench-handler.ts [runs])
  *
@@ -13,10 +13,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { machine, writeReadmeSection } from './readme-section';
 import { BedrockInvocationLoggingMemberTemplate } from '../lib';
-import { inlineHandlerCode } from '../lib/handler/inline';
-import { cfnEvent, PROPS } from '../test/handler/events';
-import { FakeAws } from '../test/handler/fake-aws';
-import { awsEnv, REPO_ROOT, runHandler, synthesizedHandler, writeHandlerDir } from '../test/handler/harness';
+import { inlineHandlerCode } from '../lib/logging/handler/inline';
+import { cfnEvent, PROPS } from '../test/logging/handler/events';
+import { FakeAws } from '../test/logging/handler/fake-aws';
+import { awsEnv, REPO_ROOT, runHandler, synthesizedHandler, writeHandlerDir } from '../test/logging/handler/harness';
 
 const STACKSETS_TEMPLATE_BODY_LIMIT = BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES;
 const runs = Number(process.argv[2] ?? 5);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const print = (text: string) => { console.log(text); lines.push(text); };
   const file = fs.readFileSync(path.join(REPO_ROOT, 'lib', 'handler', 'index.js'), 'utf8');
   const { template, code } = synthesizedHandler();
-  if (code !== inlineHandlerCode()) throw new Error('the template does not carry lib/handler/index.js as inline.ts squeezes it');
+  if (code !== inlineHandlerCode()) throw new Error('the template does not carry lib/logging/handler/index.js as inline.ts squeezes it');
   const pretty = JSON.stringify(template, undefined, 1); // as cdk writes cdk.out
   const minified = JSON.stringify(template);
   const member = Buffer.byteLength(new BedrockInvocationLoggingMemberTemplate().toJson());
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   print('Sizes (bytes)\n');
   print(table([
     ['what', 'bytes', 'note'],
-    ['handler source lib/handler/index.js', Buffer.byteLength(file), `${file.split('\n').length} lines, with comments`],
+    ['handler source lib/logging/handler/index.js', Buffer.byteLength(file), `${file.split('\n').length} lines, with comments`],
     ['handler as inlined (ZipFile text)', Buffer.byteLength(code), `${code.split('\n').length - 1} lines, comments and spare blanks removed`],
     ['handler as embedded (JSON string in template)', Buffer.byteLength(JSON.stringify(code)), 'escaped quotes and newlines'],
     ['member template (StackSet TemplateBody, toJson)', member, pct(member)],

@@ -1,10 +1,11 @@
 /**
  * The tamper-guard SCP's size against the 5,120-character quota, for the README (section bench:scp).
- * Deterministic (no timing), so test/tamper/policy.test.ts checks the README against it.
+ * Deterministic (no timing), so test/guard/tamper-guard-policy.test.ts checks the README against it.
  * Run: npm run bench:scp
  */
 import { BedrockTamperGuardPolicy } from '../lib';
-import { MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH, MAX_SCP_CHARACTERS } from '../lib/facts';
+import { MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../lib/shared/facts';
+import { MAX_SCP_CHARACTERS } from '../lib/guard/facts';
 import { writeReadmeSection } from './readme-section';
 
 /** The longest break-glass role ARN the guard accepts: the longest partition name, an account id, a 512-character path, a 64-character name. */

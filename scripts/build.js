@@ -20,5 +20,5 @@ execFileSync(path.join(root, 'node_modules', '.bin', 'jsii'), ['--fail-on-warnin
   // jsii 6 prints a banner on Node.js 20 (end of life for it): the build works, the README says so.
   env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
 });
-fs.mkdirSync(path.join(root, 'dist', 'lib', 'handler'), { recursive: true });
-fs.copyFileSync(path.join(root, 'lib', 'handler', 'index.js'), path.join(root, 'dist', 'lib', 'handler', 'index.js'));
+fs.mkdirSync(path.join(root, 'dist', 'lib', 'logging', 'handler'), { recursive: true });
+fs.copyFileSync(path.join(root, 'lib', 'logging', 'handler', 'index.js'), path.join(root, 'dist', 'lib', 'logging', 'handler', 'index.js'));

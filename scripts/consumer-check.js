@@ -5,7 +5,7 @@
  *
  * 1. the construct library: `npm pack`, then a separate CDK app that installs the tarball (with
  *    aws-cdk-lib, constructs and cdk-nag at the versions this repo pins) and runs
- *    test/fixtures/consumer-app.js there. Installing the tarball must add no package but the
+ *    test/support/fixtures/consumer-app.js there. Installing the tarball must add no package but the
  *    library itself (its only dependencies are the peers the app already has).
  * 2. the verify CLI: `npm pack -w packages/verify`, installed into an empty directory, where
  *    `npx cdk-bedrock-invocation-logging-verify --help` exits 0 and a run without credentials exits 2
@@ -42,7 +42,7 @@ try {
   if (added.length !== 1 || !added[0].startsWith(`${pkg.name}@`)) {
     throw new Error(`installing ${packed.filename} must add only the library, but it added: ${added.join(', ')}`);
   }
-  fs.copyFileSync(path.join(root, 'test', 'fixtures', 'consumer-app.js'), path.join(app, 'app.js'));
+  fs.copyFileSync(path.join(root, 'test', 'support', 'fixtures', 'consumer-app.js'), path.join(app, 'app.js'));
   const output = run('node', ['app.js'], app);
   process.stdout.write(output);
   process.stdout.write(`consumer check: ${packed.filename} (${packed.size} bytes packed, ${packed.entryCount} files); `

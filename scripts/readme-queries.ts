@@ -1,10 +1,10 @@
 /**
- * Writes the README's list of named queries (section bench:queries) from lib/private/analytics-queries.ts,
+ * Writes the README's list of named queries (section bench:queries) from lib/analytics/private/queries.ts,
  * so that the README shows the exact SQL the template holds. test/analytics/readme.test.ts fails when
  * the README is stale. Run: npm run readme:queries
  */
-import { PRICE_COLUMNS } from '../lib/private/analytics-schema';
-import { queriesFor } from '../lib/private/analytics-queries';
+import { PRICE_COLUMNS } from '../lib/analytics/facts';
+import { queriesFor } from '../lib/analytics/private/queries';
 import { writeReadmeSection } from './readme-section';
 
 /** The README text: a table of the queries, then each query's SQL (the tag query shown for the key `team`). */

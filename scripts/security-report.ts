@@ -3,6 +3,6 @@
  *
  *   npm run security-report        # runs the tests, then rewrites the sections
  */
-import { main } from '../test/security/report';
+import { main } from '../test/support/security/report';
 
 main();

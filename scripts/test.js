@@ -7,7 +7,7 @@
  * failed, after all of them ran.
  *
  *   npm test                       # all three
- *   npm test -- test/cli.test.ts   # arguments go to jest; the type check and integ still run
+ *   npm test -- test/bin/cli.test.ts   # arguments go to jest; the type check and integ still run
  */
 const { spawn } = require('child_process');
 

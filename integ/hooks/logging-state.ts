@@ -24,7 +24,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { PRE_EXISTING_BUCKET_PREFIX, PRE_EXISTING_FLAGS, PRE_EXISTING_KEY_PREFIX } from './pre-existing';
 
-// Same value as STATE_PARAMETER_NAME in lib/logging-configuration.ts (not imported: that would load aws-cdk-lib).
+// Same value as STATE_PARAMETER_NAME in lib/logging/logging-configuration.ts (not imported: that would load aws-cdk-lib).
 const STATE_PARAMETER_NAME = '/cdk-bedrock-invocation-logging/previous-configuration';
 const FLAGS = ['textDataDeliveryEnabled', 'imageDataDeliveryEnabled', 'embeddingDataDeliveryEnabled',
   'videoDataDeliveryEnabled', 'audioDataDeliveryEnabled'] as const;

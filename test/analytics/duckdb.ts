@@ -15,7 +15,7 @@
  */
 import * as path from 'path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DAY_FOLDER_TEMPLATE, INVOCATION_FIELDS, INVOCATIONS_TABLE, JsonField, PARTITION, PRICE_COLUMNS, PRICES_TABLE } from '../../lib/private/analytics-schema';
+import { DAY_FOLDER_TEMPLATE, INVOCATION_FIELDS, INVOCATIONS_TABLE, JsonField, PARTITION, PRICE_COLUMNS, PRICES_TABLE } from '../../lib/analytics/facts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 

@@ -13,7 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BedrockLogAnalytics } from '../../lib';
 import {
   ERRORS_BY_MODEL_AND_CODE, ESTIMATED_COST, PRICE_TABLE_CHECK, PROMPT_CACHE, queriesFor, TOKENS_BY_CALLER, TOKENS_BY_MODEL_AND_DAY, tokensByTag,
-} from '../../lib/private/analytics-queries';
+} from '../../lib/analytics/private/queries';
 import { AthenaStandIn } from './duckdb';
 import {
   BAD_PRICES_CSV, DAYS, EMPTY_DAY, Fixture, generate, HAIKU, InvocationRecord, LATER_DAY, LLAMA, PREFIX, PRICES_CSV, SONNET_PROFILE, Written,

@@ -8,7 +8,7 @@ import { BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { BedrockInvocationLogging, BedrockLogAnalytics } from '../../lib';
-import { ACCOUNT, Answer, ask, identityPolicies, logicalId, NamedPolicy, PolicyDocument, Question, REGION, Synthesized, synthStack } from '../security/harness';
+import { ACCOUNT, Answer, ask, identityPolicies, logicalId, NamedPolicy, PolicyDocument, Question, REGION, Synthesized, synthStack } from '../support/security/harness';
 
 const ANALYST = 'FinOpsAnalyst';
 const PREFIX = 'finops/bedrock';

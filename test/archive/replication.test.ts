@@ -10,8 +10,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { findingsIn } from '../../bin/compliance';
 import { BedrockInvocationLogging, BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStack } from '../../lib';
-import { instantiate, ruleFailures } from '../stackset/cfn';
-import { errorOf } from '../util';
+import { instantiate, ruleFailures } from '../organization/cfn';
+import { errorOf } from '../support/util';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN, memberStack, one, ofType } from './helpers';
 
 const ACCOUNT = { Ref: 'AWS::AccountId' };

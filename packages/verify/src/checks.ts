@@ -1,4 +1,5 @@
-import { ACCOUNT_ID_PATTERN, BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockEncryptStatement, bedrockSourceConditions, bedrockWriteStatement } from '../../../lib/facts';
+import { ACCOUNT_ID_PATTERN } from '../../../lib/shared/facts';
+import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockEncryptStatement, bedrockSourceConditions, bedrockWriteStatement } from '../../../lib/logging/facts';
 import { GetModelInvocationLoggingConfigurationCommand, LoggingConfig } from '@aws-sdk/client-bedrock';
 import { DescribeLogGroupsCommand, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { ContextEntry, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';

@@ -1,4 +1,4 @@
-import { ROLE_NAME_PATTERN } from '../../../lib/facts';
+import { ROLE_NAME_PATTERN } from '../../../lib/shared/facts';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { wildcardMatch } from './policy';
 

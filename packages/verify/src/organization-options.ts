@@ -1,4 +1,5 @@
-import { ACCOUNT_ID_PATTERN, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN, STACK_SET_NAME_PATTERN } from '../../../lib/facts';
+import { ACCOUNT_ID_PATTERN, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/shared/facts';
+import { STACK_SET_NAME_PATTERN } from '../../../lib/organization/facts';
 import { optionProblems } from './run';
 import { OrganizationOptions } from './types';
 

@@ -1,4 +1,4 @@
-import { SourceScope } from '../../../lib/facts';
+import { SourceScope } from '../../../lib/shared/facts';
 /**
  * Reading IAM-style policy documents (bucket, key and trust policies) the way an auditor does:
  * which statements grant a principal something, whether they carry the confused-deputy

@@ -1,4 +1,4 @@
-import { keyPrefixProblems, logObjectsFolder, prefixPath } from '../../../lib/facts';
+import { keyPrefixProblems, logObjectsFolder, prefixPath } from '../../../lib/shared/facts';
 import { UsageError } from './types';
 
 export { prefixPath };

@@ -7,9 +7,8 @@
  *    organization condition, each account only into its own folder, no delete or configuration
  *    rights for anyone outside the account.
  */
-import {
-  ARCHIVE_REPLICATION_ACTIONS, IAM_PATH, logObjectsFolder, PRINCIPAL_ACCOUNT_VARIABLE, prefixPath, S3_SERVICE_PRINCIPAL,
-} from '../../../lib/facts';
+import { ARCHIVE_REPLICATION_ACTIONS, PRINCIPAL_ACCOUNT_VARIABLE, S3_SERVICE_PRINCIPAL } from '../../../lib/archive/facts';
+import { IAM_PATH, logObjectsFolder, prefixPath } from '../../../lib/shared/facts';
 import { GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   GetBucketLocationCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketReplicationCommand, GetBucketVersioningCommand,

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN } from '../../../lib/facts';
+import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN } from '../../../lib/shared/facts';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
 import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';

@@ -6,7 +6,7 @@
 import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps, BedrockLogArchiveStack } from '../../../lib';
-import { TemplateResolver } from '../../../test/security/resolve';
+import { TemplateResolver } from '../../../test/support/security/resolve';
 import { deployed, NOPS_ROLE, STACK_NAME } from './deployed';
 import { accountFrom, FakeAccount } from './fake-aws';
 

@@ -8,11 +8,11 @@
 import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps } from '../../../lib';
-import { ACCOUNT, REGION, TemplateResolver } from '../../../test/security/resolve';
+import { ACCOUNT, REGION, TemplateResolver } from '../../../test/support/security/resolve';
 
 // The handler owns the custom resource's property names and flags; read them from it, as the construct does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const HANDLER: { PROPS: Record<string, string>; FLAGS: string[] } = require('../../../lib/handler/index.js');
+const HANDLER: { PROPS: Record<string, string>; FLAGS: string[] } = require('../../../lib/logging/handler/index.js');
 
 type Json = any;
 

@@ -1,0 +1,18 @@
+/**
+ * Facts of the tamper guard: who deploys, the SCP's size limit, where alerts go. No aws-cdk-lib or
+ * AWS SDK import.
+ */
+
+import { REGION_PATTERN } from '../shared/facts';
+
+/**
+ * Start of the name of the role CloudFormation StackSets assumes in each member account of a
+ * service-managed StackSet (`stacksets-exec-` and a hash, on path `/`).
+ */
+export const STACKSETS_EXECUTION_ROLE_NAME_PREFIX = 'stacksets-exec-';
+
+/** AWS Organizations quota: characters in one service control policy (whitespace counts). */
+export const MAX_SCP_CHARACTERS = 5_120;
+
+/** An EventBridge event bus ARN (`arn:aws:events:REGION:ACCOUNT:event-bus/NAME`). */
+export const EVENT_BUS_ARN_PATTERN = `^arn:aws[a-z-]*:events:${REGION_PATTERN.slice(1, -1)}:\\d{12}:event-bus/[\\w.\\-/]{1,256}$`;

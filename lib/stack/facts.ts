@@ -1,0 +1,15 @@
+/**
+ * Facts of the ready stack: the names of its template parameters (with `templateParameters`), which
+ * the StackSet, CfCT, LZA and the console pass values to by name. No aws-cdk-lib import.
+ */
+
+/** The member template's parameters, by the stack prop that gives each its default. */
+export const TEMPLATE_PARAMETER_NAMES = {
+  keyPrefix: 'KeyPrefix',
+  nopsRoleName: 'NopsRoleName',
+  cloudWatchLogs: 'CloudWatchLogs',
+  nopsGrantRegion: 'NopsGrantRegion',
+  archiveBucketName: 'ArchiveBucketName',
+  archiveAccountId: 'ArchiveAccountId',
+  archiveKmsKeyArn: 'ArchiveKmsKeyArn',
+} as const;
