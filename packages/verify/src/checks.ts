@@ -8,7 +8,7 @@ import {
   GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { analyseBucketPolicy, BucketPolicyAccess, Finding } from './bucket-access';
-import { RegionClients } from './clients';
+import { RegionContext, Rows, scopeOf, unreadable } from './checks/common';
 import { errorLine, isAccessDenied, isError, networkCode } from './errors';
 import {
   allowsForService, asList, confinedTo, coversResource, grantsAction, isAllow,
@@ -17,24 +17,18 @@ import {
 import { isRoleNamePattern, rolesMatching } from './nops-role';
 import { logsBase, normalizeConfiguredPrefix, prefixPath } from './prefix';
 import { checkMemberReplication, ReplicationSource } from './replication';
-import { CHECK_IDS, CHECK_TITLES, CheckId, CheckResult, CheckStatus, REPLICATION_CHECK_IDS, VerifyOptions } from './types';
+import { CHECK_IDS, CheckId, CheckResult } from './types';
+
+export type { RegionContext } from './checks/common';
 
 /** The zero-byte object Bedrock writes when logging is configured. */
 export const PERMISSION_CHECK_OBJECT = 'amazon-bedrock-logs-permission-check';
+
 /** Logs older than this are reported as a warning: delivery may have stopped. */
 export const STALE_AFTER_DAYS = 7;
+
 /** Retention shorter than this is reported as a warning. */
 export const MIN_RETENTION_DAYS = 365;
-
-/** What a Region is checked with. */
-export interface RegionContext {
-  readonly region: string;
-  readonly account: string;
-  readonly partition: string;
-  readonly options: VerifyOptions;
-  readonly clients: RegionClients;
-  readonly now: Date;
-}
 
 /** What `verifyRegion` found in one Region. */
 export interface RegionFindings {
@@ -45,47 +39,11 @@ export interface RegionFindings {
   readonly lastLog?: string;
 }
 
-/** The rows of one Region, reported in `CHECK_IDS` order. */
-class Rows {
-  private readonly rows = new Map<CheckId, CheckResult>();
-  /** The S3 destination as nOps takes it, once known. */
-  public s3DataPrefix?: string;
-  /** The newest invocation log found, once known. */
-  public lastLog?: Date;
-
-  public set(id: CheckId, status: CheckStatus, detail: string, fix?: string): void {
-    this.rows.set(id, { id, title: CHECK_TITLES[id], status, detail, ...(fix && status !== 'PASS' && status !== 'SKIP' ? { fix } : {}) });
-  }
-  public pass(id: CheckId, detail: string): void { this.set(id, 'PASS', detail); }
-  public fail(id: CheckId, detail: string, fix: string): void { this.set(id, 'FAIL', detail, fix); }
-  public warn(id: CheckId, detail: string, fix: string): void { this.set(id, 'WARN', detail, fix); }
-  public skip(id: CheckId, detail: string): void { this.set(id, 'SKIP', detail); }
-
-  /** Marks every check in `ids` not yet reported as skipped for `reason`. */
-  public skipUnset(ids: readonly CheckId[], reason: string): void {
-    for (const id of ids) {
-      if (!this.rows.has(id)) {
-        this.skip(id, reason);
-      }
-    }
-  }
-
-  public list(): CheckResult[] {
-    return [...CHECK_IDS, ...REPLICATION_CHECK_IDS].filter((id) => this.rows.has(id)).map((id) => this.rows.get(id)!);
-  }
-}
-
 const BUCKET_IDS: CheckId[] = ['bucket-location', 'bucket-policy', 'bucket-encryption', 'public-access-block', 'object-ownership', 'versioning', 'kms-key-policy', 'bedrock-writes'];
-const CLOUDWATCH_IDS: CheckId[] = ['cloudwatch-log-group', 'cloudwatch-retention', 'cloudwatch-encryption', 'cloudwatch-role-trust', 'cloudwatch-large-data'];
-const NOPS_IDS: CheckId[] = ['nops-role', 'nops-read-prefix', 'nops-outside-prefix', 'nops-kms-decrypt', 'nops-legacy-logs'];
 
-/** "could not read X: AccessDenied ..." with the permission the caller needs. */
-function unreadable(rows: Rows, id: CheckId, permission: string, e: unknown): void {
-  const fix = isAccessDenied(e)
-    ? `run verify with a principal allowed ${permission}, then rerun`
-    : 'check the network and credentials, then rerun';
-  rows.fail(id, `could not check: ${errorLine(e)}`, fix);
-}
+const CLOUDWATCH_IDS: CheckId[] = ['cloudwatch-log-group', 'cloudwatch-retention', 'cloudwatch-encryption', 'cloudwatch-role-trust', 'cloudwatch-large-data'];
+
+const NOPS_IDS: CheckId[] = ['nops-role', 'nops-read-prefix', 'nops-outside-prefix', 'nops-kms-decrypt', 'nops-legacy-logs'];
 
 /** Runs every check for one Region. Never throws: each problem becomes a row. */
 export async function verifyRegion(ctx: RegionContext): Promise<RegionFindings> {
@@ -230,10 +188,6 @@ interface BucketFacts {
 /** The statement AWS documents for the bucket policy. */
 export function expectedBucketStatement(scope: SourceScope, bucketName: string, prefix: string): Record<string, unknown> {
   return bedrockWriteStatement(scope, `arn:${scope.partition}:s3:::${bucketName}`, prefix);
-}
-
-function scopeOf(ctx: RegionContext): SourceScope {
-  return { partition: ctx.partition, account: ctx.account, region: ctx.region };
 }
 
 /** Why the nOps checks of a bucket were skipped, when they were. */
