@@ -1,15 +1,16 @@
 /**
  * One Region's checks, in the order they run: the logging setting (checks/bedrock.ts), the log
  * bucket (checks/bucket*.ts), the CloudWatch destination (checks/cloudwatch.ts), the nOps role
- * (checks/nops.ts) and, with --archive-bucket, replication into the archive (replication.ts).
+ * (checks/nops.ts) and, with --archive-bucket, replication into the archive
+ * (checks/replication.ts).
  */
 import { checkDataTypes, checkLoggingConfiguration, checkS3Destination } from './checks/bedrock';
 import { BUCKET_IDS, BucketFacts, checkBucket, UNREADABLE_BUCKET } from './checks/bucket';
 import { checkCloudWatch, CLOUDWATCH_IDS } from './checks/cloudwatch';
 import { RegionContext, Rows } from './checks/common';
 import { checkNops } from './checks/nops';
+import { checkMemberReplication, ReplicationSource } from './checks/replication';
 import { errorLine } from './errors';
-import { checkMemberReplication, ReplicationSource } from './replication';
 import { CHECK_IDS, CheckResult } from './types';
 
 export type { RegionContext } from './checks/common';
@@ -44,7 +45,7 @@ export async function verifyRegion(ctx: RegionContext): Promise<RegionFindings> 
 async function checkRegion(ctx: RegionContext, rows: Rows): Promise<void> {
   const found: { source?: ReplicationSource } = {};
   await checkLogging(ctx, rows, found);
-  // With --archive-bucket: this Region's replication into the organization's archive (replication.ts).
+  // With --archive-bucket: this Region's replication into the organization's archive (checks/replication.ts).
   if (ctx.options.archiveBucket) {
     await checkMemberReplication(ctx, (id, status, detail, fix) => rows.set(id, status, detail, fix), found.source, 'no log bucket of this account to replicate from');
   }
