@@ -15,7 +15,7 @@ interface Simulation {
 /**
  * Asks IAM's policy simulator about the role's own policies. No ResourcePolicy: IAM refuses one
  * for a role unless CallerArn names an IAM user, so verify reads the bucket policy itself
- * (bucket-access.ts).
+ * (src/bucket-access.ts).
  */
 export async function simulate(ctx: RegionContext, roleArn: string, action: string, resource: string, context: ContextEntry[]): Promise<Simulation> {
   const result = await ctx.clients.iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: [action], ResourceArns: [resource], ContextEntries: context }));
