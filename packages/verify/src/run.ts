@@ -1,11 +1,11 @@
 import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN } from '../../../lib/shared/facts';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { verifyRegion } from './checks';
+import { verifyArchiveBucket } from './checks/replication';
 import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';
 import { errorLine, isError, networkCode } from './errors';
 import { isRoleNameOrPattern } from './nops-role';
 import { pool } from './pool';
-import { verifyArchiveBucket } from './replication';
 import { countStatuses, regionReport } from './status';
 import { CHECK_TITLES, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, RegionReport, UsageError, VerifyOptions, VerifyOutcome, VerifyReport } from './types';
 

@@ -7,19 +7,19 @@
  *    organization condition, each account only into its own folder, no delete or configuration
  *    rights for anyone outside the account.
  */
-import { ARCHIVE_REPLICATION_ACTIONS, PRINCIPAL_ACCOUNT_VARIABLE, S3_SERVICE_PRINCIPAL } from '../../../lib/archive/facts';
-import { IAM_PATH, logObjectsFolder, prefixPath } from '../../../lib/shared/facts';
+import { ARCHIVE_REPLICATION_ACTIONS, PRINCIPAL_ACCOUNT_VARIABLE, S3_SERVICE_PRINCIPAL } from '../../../../lib/archive/facts';
+import { IAM_PATH, logObjectsFolder, prefixPath } from '../../../../lib/shared/facts';
 import { GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   GetBucketLocationCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketReplicationCommand, GetBucketVersioningCommand,
   ReplicationConfiguration, ReplicationRule,
 } from '@aws-sdk/client-s3';
-import { RegionClients } from './clients';
-import { errorLine, isAccessDenied, isError } from './errors';
-import { asList, conditionValues, isAllow, parsePolicy, PolicyStatement, principalsOf, statementName, wildcardMatch } from './policy';
-import { ArchiveReport, CheckId, CheckResult, CheckStatus, VerifyOptions } from './types';
+import { RegionClients } from '../clients';
+import { errorLine, isAccessDenied, isError } from '../errors';
+import { asList, conditionValues, isAllow, parsePolicy, PolicyStatement, principalsOf, statementName, wildcardMatch } from '../policy';
+import { ArchiveReport, CheckId, CheckResult, CheckStatus, VerifyOptions } from '../types';
 
-/** Sets one row (the Region's rows in checks.ts, or the archive's). */
+/** Sets one row (of the Region's rows, or of the archive's). */
 export type RowSetter = (id: CheckId, status: CheckStatus, detail: string, fix?: string) => void;
 
 /** What the member's checks learned of the log bucket. */
