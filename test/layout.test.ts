@@ -111,11 +111,11 @@ test('every capability has a facts module that imports nothing but other facts m
   }
 });
 
-test('every source folder (lib/ capabilities and their sub-folders but private/, bin/) has its mirror under test/', () => {
+test('every source folder (lib/ and bin/ with their sub-folders, private/ aside) has its mirror under test/', () => {
   const folders = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name !== 'private')
     .flatMap((e) => [path.join(dir, e.name), ...folders(path.join(dir, e.name))]);
-  const sources = [...folders('lib'), 'bin'];
+  const sources = [...folders('lib'), 'bin', ...folders('bin')];
   const mirror = (folder: string) => path.join('test', folder.replace(/^lib[\\/]/, ''));
   const missing = sources.filter((f) => !fs.existsSync(path.join(ROOT, mirror(f))) || !sourceFiles(path.join(ROOT, mirror(f))).some((t) => t.endsWith('.test.ts')));
   expect(missing.map((f) => `${f}: no tests under ${mirror(f)}`)).toEqual([]);

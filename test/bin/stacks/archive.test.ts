@@ -5,9 +5,9 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ARCHIVE_ANALYTICS_STACK_NAME, ARCHIVE_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../../bin/create-app';
-import { runApp } from '../../bin/main';
-import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN, ORG_ID } from '../archive/helpers';
+import { ARCHIVE_ANALYTICS_STACK_NAME, ARCHIVE_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../../../bin/create-app';
+import { runApp } from '../../../bin/main';
+import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN, ORG_ID } from '../../archive/helpers';
 
 const ARCHIVE = { rollout: 'archive', organizationId: ORG_ID };
 const MEMBER = { archiveBucket: ARCHIVE_BUCKET, archiveAccount: ARCHIVE_ACCOUNT };

@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { createApp, CONTEXT_KEYS, STACK_NAME, STACKSET_STACK_NAME } from '../../bin/create-app';
-import { runApp } from '../../bin/main';
-import { BedrockInvocationLoggingStackSet } from '../../lib';
-import { errorOf } from '../support/util';
+import { createApp, CONTEXT_KEYS, STACK_NAME, STACKSET_STACK_NAME } from '../../../bin/create-app';
+import { runApp } from '../../../bin/main';
+import { BedrockInvocationLoggingStackSet } from '../../../lib';
+import { errorOf } from '../../support/util';
 
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456, ou-ab12-ghij7890', targetRegions: 'us-east-1,eu-west-1' };
 

@@ -5,10 +5,10 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { complianceFindings, formatFinding } from '../../bin/compliance';
-import { ANALYTICS_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../../bin/create-app';
-import { runApp } from '../../bin/main';
-import { BedrockInvocationLoggingStackSet } from '../../lib';
+import { complianceFindings, formatFinding } from '../../../bin/compliance';
+import { ANALYTICS_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../../../bin/create-app';
+import { runApp } from '../../../bin/main';
+import { BedrockInvocationLoggingStackSet } from '../../../lib';
 
 const ALL_OPTIONS = {
   keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false',
