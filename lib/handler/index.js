@@ -135,14 +135,16 @@ exports.handler = async (event, context) => {
   const { RequestType: type, StackId, RequestId, PhysicalResourceId } = event;
   const [, , , region, account] = String(StackId).split(':');
   const t0 = clock.now(), left = context?.getRemainingTimeInMillis?.() ?? 3e5, end = t0 + left - 2 * MARGIN;
-  let deadline = Math.min(t0 + RETRY, end), late = false, done = false, parts = 0;
+  let deadline = Math.min(t0 + RETRY, end), late = false, parts = 0;
   /** @type {any} */
-  let failId, raw, timer;
+  let failId, raw, timer, answer;
 
+  // One answer. A later caller gets the first answer's promise: the invocation must not end (and Lambda
+  // freeze it) while the timer's answer is still on its way, because a late call returned meanwhile.
   /** @param {string} Status @param {string} Reason @param {string} [id] @param {any} [Data] */
-  const respond = async (Status, Reason, id, Data) => {
-    if (done) return;
-    done = true;
+  const respond = (Status, Reason, id, Data) => answer ??= send(Status, Reason, id, Data);
+  /** @param {string} Status @param {string} Reason @param {string} [id] @param {any} [Data] */
+  const send = async (Status, Reason, id, Data) => {
     console.log(`${Status}: ${Reason}`);
     const ok = Status == 'SUCCESS';
     const body = (/** @type {string} */ r) => json({

@@ -83,6 +83,10 @@ export class FakeAws {
   public dropOnPut: string[] = [];
   /** Status the ResponseURL answers with (to test the handler's retry of its own response). */
   public responseStatuses: number[] = [];
+  /** While set, the ResponseURL answers only once it resolves (a body is recorded when it arrives). */
+  public responseGate: Promise<void> | undefined;
+  /** ResponseURL PUTs answered so far. */
+  public responsesAnswered = 0;
   /** After each Put or Delete of the configuration, this many Gets still return the one before (eventual consistency). */
   public lagReads = 0;
   /** How Get presents the configuration (to test normalisation: a trailing '/', absent false flags). */
@@ -340,8 +344,11 @@ export class FakeAws {
   private cfnResponse(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const status = this.responseStatuses.shift() ?? 200;
     if (status < 300) this.responses.push({ ...JSON.parse(raw), bytes: Buffer.byteLength(raw), contentType: req.headers['content-type'] });
-    res.writeHead(status).end();
     this.waiters.splice(0).forEach((w) => w());
+    void (this.responseGate ?? Promise.resolve()).then(() => {
+      res.writeHead(status).end();
+      this.responsesAnswered++;
+    });
   }
 
   private reply(res: http.ServerResponse, status: number, body: unknown, errorType?: string, protocol: 'rest' | 'json11' = 'rest'): void {

@@ -615,6 +615,40 @@ describe('answering CloudFormation', () => {
     only(await invokeHandler(cfnEvent('Update', cfn.responseUrl), TIMEOUT_MARGIN_MS + 200), 'FAILED', exact(STABLE_ID), 'Timed out before the Lambda function limit; see its CloudWatch logs.');
   });
 
+  test('when the timer answers while a call is under way, the invocation ends only once that answer is sent', async () => {
+    // GIVEN the timer under the test's control, and CloudFormation's answer to the check held
+    const after = (handlerModule as any).clock.after;
+    const timers: Array<() => void> = [];
+    (handlerModule as any).clock.after = (_ms: number, f: () => void) => { timers.push(f); };
+    let asked!: () => void, answer!: () => void;
+    const reached = new Promise<void>((resolve) => { asked = resolve; });
+    fail('DescribeStackResource', () => { asked(); return new Promise((resolve) => { answer = () => resolve({ StackResourceDetail: { ResourceStatus: 'CREATE_IN_PROGRESS' } }); }); });
+    let open!: () => void;
+    cfn.responseGate = new Promise((resolve) => { open = resolve; });
+    cfn.responsesAnswered = 0;
+    try {
+      inFlight = cfnEvent('Create', cfn.responseUrl);
+      let ended = false;
+      const invocation = handler(inFlight, { getRemainingTimeInMillis: () => 240_000 }).then(() => { ended = true; });
+      await reached;
+      // WHEN the timer answers, and then the call returns (the work stops: it is late)
+      timers.forEach((f) => f());
+      await cfn.until(() => cfn.responses.length === 1, 'the timer\'s answer');
+      answer();
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      // THEN the invocation has not ended while the answer is unacknowledged; it ends once it is
+      expect([ended, cfn.responsesAnswered]).toEqual([false, 0]);
+      open();
+      await invocation;
+      expect(cfn.responsesAnswered).toBe(1);
+      only(cfn.responses, 'FAILED', CREATE_FAILED, /^Timed out before the Lambda function limit/);
+      expect(bedrockMock.calls().length + ssmMock.calls().length).toBe(0);
+    } finally {
+      (handlerModule as any).clock.after = after;
+      cfn.responseGate = undefined;
+    }
+  });
+
   test('a ResponseURL that fails once is retried; CloudFormation gets one answer', async () => {
     cfn.responseStatuses = [500];
     only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'SUCCESS', exact(STABLE_ID), 'Configured model invocation logging.');
