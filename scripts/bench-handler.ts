@@ -71,17 +71,21 @@ async function main(): Promise<void> {
         ];
         for (const [op, event] of steps) {
           const before = fake.calls.length;
+          const asked = fake.cfnCalls.length;
           const responses = fake.responses.length;
+          // CloudFormation shows what it shows while it waits for this request, which the handler checks first
+          fake.inFlight(event);
           const run = await runHandler(dir, event, awsEnv(fake.url, { BIL_VIRTUAL_CLOCK: '' }));
           const got = fake.responses.slice(responses);
           if (run.exitCode !== 0 || got.length !== 1 || got[0].Status !== 'SUCCESS') {
             throw new Error(`${op} did not succeed: ${JSON.stringify(got)}\n${run.stdout}\n${run.stderr}`);
           }
           const calls = fake.calls.slice(before).map((c) => c.op);
+          const cfn = fake.cfnCalls.slice(asked).map((c) => c.op);
           const bedrock = calls.filter((c) => !c.endsWith('Parameter'));
           const ssm = calls.filter((c) => c.endsWith('Parameter'));
           const short = (xs: string[]) => xs.map((c) => c.replace('ModelInvocationLoggingConfiguration', '')).join(',');
-          results[op].calls = `${calls.length} (Bedrock ${bedrock.length}: ${short(bedrock)}; SSM ${ssm.length}: ${short(ssm)})`;
+          results[op].calls = `${calls.length + cfn.length} (CloudFormation ${cfn.length}: ${short(cfn)}; Bedrock ${bedrock.length}: ${short(bedrock)}; SSM ${ssm.length}: ${short(ssm)})`;
           results[op].handlerMs.push(run.handlerMs ?? NaN);
           results[op].processMs.push(run.ms);
         }

@@ -20,6 +20,8 @@ import { ErrorCollector } from '../shared/validation';
 const handlerModule: {
   PROPS: Record<string, string>;
   FLAGS: string[];
+  STACK_VAR: string;
+  RESOURCE_TYPE: string;
   stateNames: (parameterName: string) => string[];
   markerName: (parameterName: string, stackName: string) => string;
 } = require('./handler/index.js');
@@ -136,6 +138,13 @@ export class ModelInvocationLoggingConfiguration extends Construct {
         resources: [...handlerModule.stateNames(STATE_PARAMETER_NAME), handlerModule.markerName(STATE_PARAMETER_NAME, Aws.STACK_NAME)]
           .map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
       }),
+      new iam.PolicyStatement({
+        sid: 'ConfirmRequestsWithCloudFormation',
+        // Whether CloudFormation sent the request the handler got: its resource's status and its stack's.
+        actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'],
+        // This stack only (AWS::StackId is its ARN).
+        resources: [Aws.STACK_ID],
+      }),
     ];
     if (props.serviceRole) statements.push(passRoleToBedrock(props.serviceRole));
     const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
@@ -157,12 +166,14 @@ export class ModelInvocationLoggingConfiguration extends Construct {
       code: lambda.Code.fromInline(inlineHandlerCode()),
       role,
       logGroup,
+      // The handler acts only on requests of its own stack, which it asks CloudFormation about.
+      environment: { [handlerModule.STACK_VAR]: Aws.STACK_ID },
       timeout: Duration.minutes(4),
       // CloudFormation invokes asynchronously: a retried invocation would answer twice.
       retryAttempts: 0,
     });
     this.handler.node.addDependency(policy);
-    const vpcReason = 'The handler calls only the Bedrock and SSM APIs and the CloudFormation response URL; a VPC would need NAT or three endpoints in every target account for no isolation gain.';
+    const vpcReason = 'The handler calls only the Bedrock, SSM and CloudFormation APIs and the CloudFormation response URL; a VPC would need NAT or four endpoints in every target account for no isolation gain.';
     acknowledgeNagRule(this.handler, ['AwsSolutions'], 'L1', 'The runtime is pinned (Node.js 24 by default, handlerRuntime to choose) so that a template rolled out to many accounts does not change runtime under its users.');
     acknowledgeNagRule(this.handler, [HIPAA, NIST], 'LambdaConcurrency', 'Reserved concurrency would take capacity from the account pool and fails in new accounts whose limit is 10; CloudFormation invokes this function a handful of times per deployment.');
     acknowledgeNagRule(this.handler, [HIPAA, NIST], 'LambdaDLQ', 'CloudFormation custom resource: every outcome, failures included, is reported to CloudFormation itself; retries are 0, so no event is left to dead-letter.');
@@ -189,7 +200,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     flags.forEach((f, i) => { properties[f[0].toUpperCase() + f.slice(1)] = flagValues[i]; });
 
     this.resource = new CustomResource(this, 'Resource', {
-      resourceType: 'Custom::BedrockModelInvocationLogging',
+      resourceType: handlerModule.RESOURCE_TYPE,
       serviceToken: this.handler.functionArn,
       serviceTimeout: Duration.minutes(5),
       properties,

@@ -91,7 +91,7 @@ describe('default stack', () => {
     expect(JSON.stringify(json).match(/bedrock\.amazonaws\.com/g)).toHaveLength(1);
   });
 
-  test('the handler role may manage the logging setting and its SSM parameter, and write its own logs, nothing more', () => {
+  test('the handler role may manage the logging setting and its SSM parameter, write its own logs and ask about its own stack, nothing more', () => {
     const statements = managedPolicyStatements(template, 'InvocationLoggingLoggingConfigurationHandlerPolicy');
     expect(statements).toEqual([
       {
@@ -113,6 +113,12 @@ describe('default stack', () => {
           { 'Fn::Join': ['', ['arn:', PARTITION, ':ssm:', REGION, ':', ACCOUNT, ':parameter/cdk-bedrock-invocation-logging/create/', { Ref: 'AWS::StackName' }]] },
         ],
       },
+      {
+        Sid: 'ConfirmRequestsWithCloudFormation', Effect: 'Allow',
+        Action: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'],
+        // its own stack only: whether CloudFormation sent the request the handler got
+        Resource: { Ref: 'AWS::StackId' },
+      },
     ]);
     expect(JSON.stringify(statements)).not.toContain('iam:PassRole');
   });
@@ -123,6 +129,8 @@ describe('default stack', () => {
     expect(fn.Properties.Handler).toBe('index.handler');
     expect(fn.Properties.Runtime).toBe('nodejs24.x');
     expect(fn.Properties.Timeout).toBe(240);
+    // its own stack, the only one whose requests it acts on
+    expect(fn.Properties.Environment).toEqual({ Variables: { STACK_ID: { Ref: 'AWS::StackId' } } });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, Qualifier: '$LATEST' });
     const [, cr] = onlyResource(template, 'Custom::BedrockModelInvocationLogging');
     expect(cr.Properties.ServiceTimeout).toBe('300');

@@ -5,7 +5,8 @@
 // comments and /* */ blocks) and indentation: so write no comment after code on a line, no "/*" in a
 // string or regular expression, and no string over several lines. It needs only Node built-ins and the
 // AWS SDK v3 of the Lambda Node.js runtime, and answers CloudFormation itself (cfn-response needs
-// context.done, which Node.js 24 removed).
+// context.done, which Node.js 24 removed). It acts only on requests CloudFormation itself sent: anyone
+// allowed to invoke the function could send an event of their own.
 
 // The five flags, named once; their resource properties are the names capitalised.
 const FLAGS = ['text', 'image', 'embedding', 'video', 'audio'].map((f) => f + 'DataDeliveryEnabled');
@@ -16,6 +17,37 @@ const PROPS = {
   skipUnsupportedRegions: 'SkipUnsupportedRegions', stateParameterName: 'StateParameterName',
 };
 const L = 'ModelInvocationLoggingConfiguration';
+// The environment variable that holds the function's own stack id (AWS::StackId).
+const STACK_VAR = 'STACK_ID';
+// The custom resource type; the construct reads it from here. A request naming another resource of the
+// stack (which may be in progress during a genuine update) is not this resource's request.
+const RESOURCE_TYPE = 'Custom::BedrockModelInvocationLogging';
+// How CloudFormation's own requests look from its side. For each request type: the status its resource
+// shows while CloudFormation waits for the answer, and the stack statuses in which CloudFormation sends
+// that request. Resource and stack are read once, when the invocation starts.
+/** @type {Record<string, [string, string[]]>} */
+const IN_FLIGHT = {
+  Create: ['CREATE_IN_PROGRESS', [
+    // the stack's creation; an update that adds the resource or creates its replacement
+    'CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS',
+    // a Create that starts after its stack began to roll back (a Delete cancels it, see the marker)
+    'ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS',
+  ]],
+  Update: ['UPDATE_IN_PROGRESS', [
+    // an update, and its rollback, which updates the resource back to its old properties
+    'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS',
+  ]],
+  Delete: ['DELETE_IN_PROGRESS', [
+    // the stack's deletion; the rollback of its creation (a Delete that cancels a Create included)
+    'DELETE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS',
+    // a replaced or removed resource after an update; one an update added or replaced, after its rollback
+    'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+    // a Delete that cancels the Create of a failed update: when it comes is not documented
+    'UPDATE_ROLLBACK_IN_PROGRESS',
+    // not known to send a Delete; allowed, as the resource's own status already says CloudFormation deletes it
+    'UPDATE_IN_PROGRESS',
+  ]],
+};
 const CANCELLED = 'CloudFormation cancelled this Create; its changes are undone.';
 const env = (/** @type {string} */ k, /** @type {number} */ d) => Number(process.env[k] || d);
 // Bounds, which the function's environment can change. RETRY: for transient errors and for Bedrock's
@@ -93,7 +125,7 @@ const transient = (/** @type {any} */ e) => ambiguous(e) || propagating(e) || st
 /** The error and what to check. @param {any} e @param {string} region */
 function explain(e, region) {
   const m = `${e.name}: ${e.message}${e.attempts > 1 ? ` (after ${e.attempts} attempts)` : ''}`;
-  return unresolvable(e) ? `Amazon Bedrock is not available in ${region} (its endpoint does not resolve). Remove this Region, or set skipUnsupportedRegions. ${m}`
+  return unresolvable(e) && /^bedrock:/.test(e.action) ? `Amazon Bedrock is not available in ${region} (its endpoint does not resolve). Remove this Region, or set skipUnsupportedRegions. ${m}`
     : propagating(e) ? `${m}. Check that the bucket policy lets bedrock.amazonaws.com s3:PutObject under PREFIX/AWSLogs/ACCOUNT/BedrockModelInvocationLogs/ with aws:SourceAccount and aws:SourceArn, that a KMS key policy allows kms:GenerateDataKey to bedrock.amazonaws.com, and that the CloudWatch role trusts bedrock.amazonaws.com and may write the log group.`
       : denied(e) ? `${m}. The custom resource role was denied ${e.action}: check its policy, SCPs and permission boundaries.` : m;
 }
@@ -106,14 +138,16 @@ exports.handler = async (event, context) => {
   const { RequestType: type, StackId, RequestId, PhysicalResourceId } = event;
   const [, , , region, account] = String(StackId).split(':');
   const t0 = clock.now(), left = context?.getRemainingTimeInMillis?.() ?? 3e5, end = t0 + left - 2 * MARGIN;
-  let deadline = Math.min(t0 + RETRY, end), late = false, done = false, parts = 0;
+  let deadline = Math.min(t0 + RETRY, end), late = false, parts = 0;
   /** @type {any} */
-  let failId, raw, timer;
+  let failId, raw, timer, answer;
 
+  // One answer. A later caller gets the first answer's promise: the invocation must not end (and Lambda
+  // freeze it) while the timer's answer is still on its way, because a late call returned meanwhile.
   /** @param {string} Status @param {string} Reason @param {string} [id] @param {any} [Data] */
-  const respond = async (Status, Reason, id, Data) => {
-    if (done) return;
-    done = true;
+  const respond = (Status, Reason, id, Data) => answer ??= send(Status, Reason, id, Data);
+  /** @param {string} Status @param {string} Reason @param {string} [id] @param {any} [Data] */
+  const send = async (Status, Reason, id, Data) => {
     console.log(`${Status}: ${Reason}`);
     const ok = Status == 'SUCCESS';
     const body = (/** @type {string} */ r) => json({
@@ -146,11 +180,13 @@ exports.handler = async (event, context) => {
   const work = async () => {
     if (!['Create', 'Update', 'Delete'].includes(type)) throw new InputError(`unknown RequestType ${json(type)}`);
     /** @type {any} */
-    const B = require('@aws-sdk/client-bedrock'), S = require('@aws-sdk/client-ssm');
+    const B = require('@aws-sdk/client-bedrock'), S = require('@aws-sdk/client-ssm'), C = require('@aws-sdk/client-cloudformation');
     // Our retry decides; a hung connection becomes a TimeoutError.
     const opts = { maxAttempts: 1, requestHandler: { requestTimeout: 3e4, throwOnRequestTimeout: true } };
     /** @type {any} */
     const bedrock = new B.BedrockClient(opts), ssm = new S.SSMClient(opts);
+    /** @type {any} */
+    const api = { bedrock: [B, bedrock], ssm: [S, ssm], cloudformation: [C, new C.CloudFormationClient(opts)] };
     // Send the body we built, so that a runtime SDK that does not know a newer flag cannot drop it...
     bedrock.middlewareStack.add((/** @type {any} */ next, /** @type {any} */ ctx) => async (/** @type {any} */ args) => {
       if (ctx.commandName == `Put${L}Command`) args.request.body = json({ loggingConfig: args.input.loggingConfig });
@@ -169,11 +205,11 @@ exports.handler = async (event, context) => {
 
     /** Sends one command, retrying with backoff and full jitter; errors carry the IAM action. @param {string} action @param {any} [input] */
     const go = async (action, input) => {
-      const [svc, op] = action.split(':'), s = svc == 'ssm';
+      const [svc, op] = action.split(':'), [M, client] = api[svc];
       for (let n = 1; ; n++) {
         if (late) throw new Error(`timed out; not calling ${action}`);
         try {
-          return await (s ? ssm : bedrock).send(new (s ? S : B)[op + 'Command'](input));
+          return await client.send(new M[op + 'Command'](input));
         } catch (err) {
           const e = Object.assign(err instanceof Error ? err : new Error(String(err)), { action, attempts: n });
           const wait = Math.random() * 1e3 * 2 ** Math.min(n - 1, 4);
@@ -232,6 +268,24 @@ exports.handler = async (event, context) => {
       if (cancel) return never;
       throw e;
     }
+
+    // Before any Bedrock or SSM call, CloudFormation confirms that it sent this request. Asked once: a Create
+    // that asked again after its stack began to roll back would refuse to undo its own changes.
+    const own = process.env[STACK_VAR], [busy, during] = IN_FLIGHT[type];
+    /** @param {string} saw */
+    const refuse = (saw) => new InputError(`Refused this ${type}: ${saw}. CloudFormation sends a ${type} only while the resource is ${busy} and its stack ${during.join(', ')}; nothing was changed.`);
+    if (!own || StackId !== own) throw refuse(`it names stack ${json(StackId)}, and this function belongs to ${own || `no stack (${STACK_VAR} is not set)`}`);
+    let seen;
+    try {
+      const input = { StackName: own, LogicalResourceId: event.LogicalResourceId };
+      const detail = (await go('cloudformation:DescribeStackResource', input)).StackResourceDetail;
+      seen = [detail?.ResourceStatus, (await go('cloudformation:DescribeStacks', { StackName: own })).Stacks?.[0]?.StackStatus, detail?.ResourceType];
+    } catch (e) {
+      throw new InputError(`Could not ask CloudFormation whether it sent this ${type}, so nothing was changed: ${explain(e, region)}`);
+    }
+    if (seen[2] != RESOURCE_TYPE) throw refuse(`resource ${json(event.LogicalResourceId)} is a ${seen[2]}, not a ${RESOURCE_TYPE}`);
+    if (seen[0] != busy || !during.includes(seen[1])) throw refuse(`resource ${json(event.LogicalResourceId)} is ${seen[0]} and stack ${own} is ${seen[1]}`);
+
     const { param } = want, names = stateNames(param), marker = markerName(param, String(StackId).split('/')[1]);
     const mark = (/** @type {string} */ s) => `${s} ${RequestId} ${owner}`;
     const ours = (/** @type {any} */ v) => String(v).endsWith(' ' + owner);
@@ -398,4 +452,4 @@ exports.handler = async (event, context) => {
     late = true;
   }
 };
-Object.assign(exports, { PROPS, FLAGS, clock, stateNames, markerName });
+Object.assign(exports, { PROPS, FLAGS, STACK_VAR, RESOURCE_TYPE, clock, stateNames, markerName });

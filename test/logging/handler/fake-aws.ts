@@ -3,8 +3,10 @@
  * - Bedrock's REST API (restJson1): PUT/GET/DELETE /logging/modelinvocations, body `{loggingConfig}`,
  *   errors as status + `x-amzn-errortype` + `{message}`;
  * - SSM's JSON 1.1 API (`X-Amz-Target: AmazonSSM.GetParameter|PutParameter|DeleteParameter`);
+ * - CloudFormation's query API (awsQuery: form-encoded POST `Action=DescribeStackResource|DescribeStacks`,
+ *   XML answers, XML errors), answering from `stacks`;
  * - a CloudFormation ResponseURL receiver (PUT /cfn-response/...).
- * Point the real AWS SDK at it with AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_SSM = `fake.url`.
+ * Point the real AWS SDK at it with AWS_ENDPOINT_URL_BEDROCK / _SSM / _CLOUDFORMATION = `fake.url`.
  * Used by the wire tests and by scripts/bench-handler.ts.
  */
 import * as http from 'http';
@@ -12,7 +14,20 @@ import { AddressInfo, Socket } from 'net';
 
 /** Operations the fake serves, named after their IAM actions. */
 export type Op = 'PutModelInvocationLoggingConfiguration' | 'GetModelInvocationLoggingConfiguration'
-| 'DeleteModelInvocationLoggingConfiguration' | 'GetParameter' | 'PutParameter' | 'DeleteParameter';
+| 'DeleteModelInvocationLoggingConfiguration' | 'GetParameter' | 'PutParameter' | 'DeleteParameter' | CfnOp;
+/** CloudFormation operations the fake serves. */
+export type CfnOp = 'DescribeStackResource' | 'DescribeStacks';
+const CFN_OPS: readonly string[] = ['DescribeStackResource', 'DescribeStacks'] satisfies CfnOp[];
+
+/** A stack as CloudFormation describes it: its status and its resources' statuses by logical id. */
+/** A stack as CloudFormation shows it: its status, and each resource's status (and type, the custom resource's unless given). */
+export interface FakeStack { status: string; resources: Record<string, string>; types?: Record<string, string> }
+
+/** The type CloudFormation shows for the library's custom resource. */
+export const CUSTOM_RESOURCE_TYPE = 'Custom::BedrockModelInvocationLogging';
+
+/** The status CloudFormation shows for a resource while it waits for the answer to a request of this type. */
+export const IN_PROGRESS: Record<string, string> = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' };
 
 /**
  * What a request can run into:
@@ -60,14 +75,22 @@ export class FakeAws {
   public config: any = undefined;
   /** SSM parameters by name. */
   public readonly parameters = new Map<string, string>();
-  /** Every Bedrock and SSM call, in order (ResponseURL PUTs are in `responses`). */
+  /** Every Bedrock and SSM call, in order (CloudFormation's are in `cfnCalls`, ResponseURL PUTs in `responses`). */
   public readonly calls: Call[] = [];
+  /** Every CloudFormation call, in order; `body` holds the form's parameters. */
+  public readonly cfnCalls: Call[] = [];
+  /** CloudFormation's stacks by stack id (ARN). */
+  public readonly stacks = new Map<string, FakeStack>();
   /** Every body PUT to the ResponseURL. */
   public readonly responses: CfnResponse[] = [];
   /** Fields a Put silently does not keep, as a Region or an old SDK that does not know them would. */
   public dropOnPut: string[] = [];
   /** Status the ResponseURL answers with (to test the handler's retry of its own response). */
   public responseStatuses: number[] = [];
+  /** While set, the ResponseURL answers only once it resolves (a body is recorded when it arrives). */
+  public responseGate: Promise<void> | undefined;
+  /** ResponseURL PUTs answered so far. */
+  public responsesAnswered = 0;
   /** After each Put or Delete of the configuration, this many Gets still return the one before (eventual consistency). */
   public lagReads = 0;
   /** How Get presents the configuration (to test normalisation: a trailing '/', absent false flags). */
@@ -117,6 +140,22 @@ export class FakeAws {
     }
   }
 
+  /**
+   * Makes CloudFormation show what it shows while it waits for the answer to `event`: the resource in the
+   * request's in-progress status, the stack in `stackStatus` (by default the request's own: a stack
+   * create, update or delete).
+   */
+  public inFlight(event: { RequestType: string; StackId: string; LogicalResourceId: string }, stackStatus = IN_PROGRESS[event.RequestType]): this {
+    return this.stack(event.StackId, stackStatus, { [event.LogicalResourceId]: IN_PROGRESS[event.RequestType] });
+  }
+
+  /** Sets a stack's status and the statuses of the resources named (others are kept). */
+  public stack(stackId: string, status: string, resources: Record<string, string> = {}, types: Record<string, string> = {}): this {
+    const old = this.stacks.get(stackId);
+    this.stacks.set(stackId, { status, resources: { ...old?.resources, ...resources }, types: { ...old?.types, ...types } });
+    return this;
+  }
+
   /** A pre-signed-looking URL for CloudFormation's answer. */
   public get responseUrl(): string {
     return `${this.url}/cfn-response/stack?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc`;
@@ -124,7 +163,7 @@ export class FakeAws {
 
   /** How many calls of each operation were made. */
   public count(op?: Op): number {
-    return op ? this.calls.filter((c) => c.op === op).length : this.calls.length;
+    return op ? [...this.calls, ...this.cfnCalls].filter((c) => c.op === op).length : this.calls.length;
   }
 
   public async start(): Promise<this> {
@@ -161,11 +200,16 @@ export class FakeAws {
         op = ({ PUT: 'PutModelInvocationLoggingConfiguration', GET: 'GetModelInvocationLoggingConfiguration', DELETE: 'DeleteModelInvocationLoggingConfiguration' } as const)[req.method as 'PUT'];
       } else if (req.method === 'POST' && target.startsWith('AmazonSSM.')) {
         op = target.slice('AmazonSSM.'.length) as Op;
+      } else if (req.method === 'POST' && /^application\/x-www-form-urlencoded/.test(String(req.headers['content-type']))) {
+        const action = new URLSearchParams(raw).get('Action') ?? '';
+        if (!CFN_OPS.includes(action)) return this.cfnError(res, 400, 'InvalidAction', `Could not find operation ${action} for version 2010-05-15`);
+        op = action as CfnOp;
       }
       if (!op) return this.reply(res, 404, { message: `fake AWS does not serve ${req.method} ${req.url} ${target}` }, 'UnknownOperationException');
-      const body = raw ? JSON.parse(raw) : {};
+      const cfn = CFN_OPS.includes(op);
+      const body = cfn ? Object.fromEntries(new URLSearchParams(raw)) : raw ? JSON.parse(raw) : {};
       const call: Call = { op: op!, body, signed: /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? '')) };
-      this.calls.push(call);
+      (cfn ? this.cfnCalls : this.calls).push(call);
       this.waiters.splice(0).forEach((w) => w());
       const holds = this.holds.get(op) ?? [];
       const hold = holds[0]?.skip === 0 ? holds.shift() : undefined;
@@ -181,7 +225,46 @@ export class FakeAws {
   private handle(op: Op, body: any, req: http.IncomingMessage, res: http.ServerResponse): void {
     const fault = this.faults.get(op)?.shift();
     if (fault && fault !== 'ok') return this.fault(fault, op, body, req, res);
+    if (CFN_OPS.includes(op)) return this.cloudFormation(op as CfnOp, body, res);
     return op.endsWith('Parameter') ? this.ssm(op, body, res) : this.bedrock(op, body, res);
+  }
+
+  /** DescribeStackResource and DescribeStacks, as CloudFormation answers them; StackName is a stack id or a name. */
+  private cloudFormation(op: CfnOp, body: Record<string, string>, res: http.ServerResponse): void {
+    if (body.Version !== '2010-05-15') return this.cfnError(res, 400, 'InvalidParameterValue', `unexpected Version ${body.Version}`);
+    const name = body.StackName ?? '';
+    const [stackId, stack] = [...this.stacks].find(([id]) => id === name || id.split('/')[1] === name) ?? [];
+    if (!stackId || !stack) return this.cfnError(res, 400, 'ValidationError', `Stack with id ${name} does not exist`);
+    const stackName = stackId.split('/')[1];
+    const x = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const time = '2026-01-01T00:00:00.000Z';
+    let result: string;
+    if (op === 'DescribeStacks') {
+      result = `<Stacks><member><StackId>${x(stackId)}</StackId><StackName>${x(stackName)}</StackName><CreationTime>${time}</CreationTime>`
+        + `<StackStatus>${stack.status}</StackStatus><DisableRollback>false</DisableRollback><Capabilities><member>CAPABILITY_IAM</member></Capabilities>`
+        + '<DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus></DriftInformation></member></Stacks>';
+    } else {
+      const logicalId = body.LogicalResourceId ?? '';
+      const status = stack.resources[logicalId];
+      if (!status) return this.cfnError(res, 400, 'ValidationError', `Resource ${logicalId} does not exist for stack ${stackName}`);
+      result = `<StackResourceDetail><StackName>${x(stackName)}</StackName><StackId>${x(stackId)}</StackId><LogicalResourceId>${x(logicalId)}</LogicalResourceId>`
+        + `<ResourceType>${x(stack.types?.[logicalId] ?? CUSTOM_RESOURCE_TYPE)}</ResourceType><LastUpdatedTimestamp>${time}</LastUpdatedTimestamp>`
+        + `<ResourceStatus>${status}</ResourceStatus><DriftInformation><StackResourceDriftStatus>NOT_CHECKED</StackResourceDriftStatus></DriftInformation></StackResourceDetail>`;
+    }
+    this.xml(res, 200, `<${op}Response xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><${op}Result>${result}</${op}Result>`
+      + `<ResponseMetadata><RequestId>req-${this.cfnCalls.length}</RequestId></ResponseMetadata></${op}Response>`);
+  }
+
+  /** CloudFormation's error document (awsQuery): the code in Error.Code, Sender or Receiver in Error.Type. */
+  private cfnError(res: http.ServerResponse, status: number, code: string, message: string): void {
+    this.xml(res, status, '<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">'
+      + `<Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Message></Error>`
+      + `<RequestId>req-${this.cfnCalls.length}</RequestId></ErrorResponse>`);
+  }
+
+  private xml(res: http.ServerResponse, status: number, body: string): void {
+    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': `req-${this.cfnCalls.length}` }).end(body);
+    this.waiters.splice(0).forEach((w) => w());
   }
 
   private bedrock(op: Op, body: any, res: http.ServerResponse): void {
@@ -225,6 +308,7 @@ export class FakeAws {
   }
 
   private fault(fault: Fault, op: Op, body: any, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (CFN_OPS.includes(op)) return this.cfnFault(fault, op, req, res);
     const ssm = op.endsWith('Parameter');
     const err = (status: number, type: string, message: string) => (ssm
       ? this.reply(res, status, { __type: type, message }, undefined, 'json11')
@@ -248,11 +332,27 @@ export class FakeAws {
     }
   }
 
+  /** CloudFormation's answers to the faults that can meet a read: its own codes (Throttling is a 400). */
+  private cfnFault(fault: Fault, op: Op, req: http.IncomingMessage, res: http.ServerResponse): void {
+    switch (fault) {
+      case 'throttle': return this.cfnError(res, 400, 'Throttling', 'Rate exceeded');
+      case 'server-error': return this.cfnError(res, 500, 'InternalFailure', 'An internal error occurred.');
+      case 'access-denied': return this.cfnError(res, 403, 'AccessDenied', `User: arn:aws:sts::123456789012:assumed-role/HandlerRole/fn is not authorized to perform: cloudformation:${op} on resource: ${[...this.stacks.keys()][0] ?? 'stack'} because no identity-based policy allows the cloudformation:${op} action`);
+      case 'invalid': return this.cfnError(res, 400, 'ValidationError', '1 validation error detected');
+      case 'reset': req.socket.destroy(); return;
+      case 'hang': return;
+      default: throw new Error(`fake AWS: fault ${fault} does not apply to CloudFormation's ${op}`);
+    }
+  }
+
   private cfnResponse(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const status = this.responseStatuses.shift() ?? 200;
     if (status < 300) this.responses.push({ ...JSON.parse(raw), bytes: Buffer.byteLength(raw), contentType: req.headers['content-type'] });
-    res.writeHead(status).end();
     this.waiters.splice(0).forEach((w) => w());
+    void (this.responseGate ?? Promise.resolve()).then(() => {
+      res.writeHead(status).end();
+      this.responsesAnswered++;
+    });
   }
 
   private reply(res: http.ServerResponse, status: number, body: unknown, errorType?: string, protocol: 'rest' | 'json11' = 'rest'): void {

@@ -1,8 +1,9 @@
 /**
  * Unit tests of the custom resource handler (lib/logging/handler/index.js) with aws-sdk-client-mock.
- * Bedrock and SSM are mocked by small in-memory models (one logging configuration, a parameter map)
- * with fault queues; CloudFormation's ResponseURL is a local HTTP receiver on 127.0.0.1, so every
- * test sees the exact response bodies the handler PUT.
+ * Bedrock, SSM and CloudFormation are mocked by small in-memory models (one logging configuration, a
+ * parameter map, what CloudFormation shows of the stack and the resource) with fault queues;
+ * CloudFormation's ResponseURL is a local HTTP receiver on 127.0.0.1, so every test sees the exact
+ * response bodies the handler PUT.
  */
 import {
   AccessDeniedException, BedrockClient, DeleteModelInvocationLoggingConfigurationCommand,
@@ -12,17 +13,23 @@ import {
 import {
   DeleteParameterCommand, GetParameterCommand, ParameterAlreadyExists, ParameterNotFound, PutParameterCommand, SSMClient,
 } from '@aws-sdk/client-ssm';
+import {
+  CloudFormationClient, CloudFormationServiceException, DescribeStackResourceCommand, DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { cfnEvent, OURS, OWNER, PARAM, PROPS, STABLE_ID, THEIRS } from './events';
-import { CfnResponse, FakeAws } from './fake-aws';
+import { cfnEvent, LOGICAL_ID, OURS, OWNER, PARAM, PROPS, STABLE_ID, STACK_ID, THEIRS } from './events';
+import { CfnResponse, FakeAws, IN_PROGRESS } from './fake-aws';
 
 const TIMEOUT_MARGIN_MS = 5000; // the handler's default
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handlerModule = require('../../../lib/logging/handler/index.js') as {
   handler: (event: any, context: any) => Promise<void>;
   clock: { now: () => number; sleep: (ms: number) => Promise<void> };
+  STACK_VAR: string;
 };
 const { handler } = handlerModule;
+// The function belongs to the stack the events come from, as the template tells it.
+process.env[handlerModule.STACK_VAR] = STACK_ID;
 // A virtual clock: the handler's sleeps (retry backoff, read-after-write polls) pass at once.
 let virtualNow = Date.now();
 handlerModule.clock.now = () => virtualNow;
@@ -30,6 +37,7 @@ handlerModule.clock.sleep = async (ms) => { virtualNow += ms; };
 // The handler creates its clients per invocation; mockClient(Class) stubs the prototype, so they are mocked too.
 const bedrockMock = mockClient(BedrockClient);
 const ssmMock = mockClient(SSMClient);
+const cfnMock = mockClient(CloudFormationClient);
 const SDK_VERSION: string = require('@aws-sdk/client-bedrock/package.json').version;
 
 type Fault = Error | 'hang' | ((input: any) => Promise<any>);
@@ -41,9 +49,13 @@ const account = {
   /** Fields Bedrock (or an old runtime SDK) does not keep on Put. */
   dropOnPut: [] as string[],
   faults: {} as Record<string, Fault[]>,
+  /** What CloudFormation shows of the stack STACK_ID; by default what it shows while it waits for the request being handled. */
+  shows: undefined as { stack: string; resource: string } | undefined,
 };
+/** The event being handled. */
+let inFlight: any;
 
-function fail(op: 'Get' | 'Put' | 'Delete' | 'GetParameter' | 'PutParameter' | 'DeleteParameter', ...faults: Fault[]): void {
+function fail(op: 'Get' | 'Put' | 'Delete' | 'GetParameter' | 'PutParameter' | 'DeleteParameter' | 'DescribeStackResource' | 'DescribeStacks', ...faults: Fault[]): void {
   account.faults[op] = [...(account.faults[op] ?? []), ...faults];
 }
 
@@ -59,6 +71,7 @@ const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 const propagationError = () => new ValidationException({ message: 'Failed to validate permissions for bucket log-bucket and prefix bedrock', ...meta(400) });
 const accessDenied = (action: string) => new AccessDeniedException({ message: `User: arn:aws:sts::123456789012:assumed-role/r/fn is not authorized to perform: ${action}`, ...meta(403) });
 const notFound = () => new ParameterNotFound({ message: '', ...meta(400) });
+const cfnError = (name: string, message: string, status = 400) => new CloudFormationServiceException({ name, message, $fault: status < 500 ? 'client' : 'server', ...meta(status) });
 const dnsError = () => Object.assign(new Error('getaddrinfo ENOTFOUND bedrock.ap-southeast-7.amazonaws.com'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' });
 const record = () => (account.params.has(PARAM) ? JSON.parse(account.params.get(PARAM)!) : undefined);
 const setRecord = (state: unknown) => account.params.set(PARAM, JSON.stringify(state));
@@ -72,9 +85,21 @@ beforeAll(async () => {
 afterAll(async () => { await cfn.stop(); });
 beforeEach(() => {
   cfn.responses.length = 0;
-  Object.assign(account, { config: undefined, params: new Map(), dropOnPut: [], faults: {} });
+  Object.assign(account, { config: undefined, params: new Map(), dropOnPut: [], faults: {}, shows: undefined });
   bedrockMock.reset();
   ssmMock.reset();
+  cfnMock.reset();
+  const shown = () => account.shows ?? { stack: IN_PROGRESS[inFlight.RequestType], resource: IN_PROGRESS[inFlight.RequestType] };
+  const stack = (name: string) => { if (name !== STACK_ID) throw cfnError('ValidationError', `Stack with id ${name} does not exist`); };
+  cfnMock.on(DescribeStackResourceCommand).callsFake((i) => withFaults('DescribeStackResource', i, () => {
+    stack(i.StackName);
+    if (i.LogicalResourceId !== LOGICAL_ID) throw cfnError('ValidationError', `Resource ${i.LogicalResourceId} does not exist for stack S`);
+    return { StackResourceDetail: { StackId: STACK_ID, LogicalResourceId: LOGICAL_ID, ResourceType: 'Custom::BedrockModelInvocationLogging', ResourceStatus: shown().resource } };
+  }));
+  cfnMock.on(DescribeStacksCommand).callsFake((i) => withFaults('DescribeStacks', i, () => {
+    stack(i.StackName);
+    return { Stacks: [{ StackId: STACK_ID, StackName: 'S', StackStatus: shown().stack }] };
+  }));
   bedrockMock.on(GetModelInvocationLoggingConfigurationCommand).callsFake((i) => withFaults('Get', i, () => (account.config ? { loggingConfig: structuredClone(account.config) } : {})));
   bedrockMock.on(PutModelInvocationLoggingConfigurationCommand).callsFake((i) => withFaults('Put', i, () => {
     account.config = structuredClone(i.loggingConfig);
@@ -99,6 +124,7 @@ beforeEach(() => {
 
 /** Invokes the handler as Lambda would and returns the ResponseURL bodies it sent (normally exactly one). */
 async function invokeHandler(event: any, remainingMs = 240_000): Promise<CfnResponse[]> {
+  inFlight = event;
   const end = Date.now() + remainingMs;
   await handler(event, { getRemainingTimeInMillis: () => end - Date.now() });
   return [...cfn.responses];
@@ -316,6 +342,83 @@ describe('Delete', () => {
   });
 });
 
+describe('only requests CloudFormation sent', () => {
+  const cfnCalls = () => cfnMock.calls().map((c) => [c.args[0].constructor.name, (c.args[0].input as any).StackName]);
+  const nothingCalled = () => {
+    expect(bedrockMock.calls()).toHaveLength(0);
+    expect(ssmMock.calls()).toHaveLength(0);
+  };
+
+  test.each([
+    ['Create', 'CREATE_COMPLETE', 'CREATE_COMPLETE', CREATE_FAILED],
+    ['Update', 'UPDATE_COMPLETE', 'UPDATE_COMPLETE', exact(STABLE_ID)],
+    ['Delete', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', exact(STABLE_ID)],
+    ['Delete', 'CREATE_COMPLETE', 'ROLLBACK_IN_PROGRESS', exact(STABLE_ID)],
+    ['Update', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', exact(STABLE_ID)],
+  ])('a forged %s (resource %s, stack %s) calls neither Bedrock nor SSM and answers FAILED naming what it saw', async (type, resource, stack, id) => {
+    account.config = OURS;
+    setRecord({ owner: OWNER, previous: THEIRS });
+    account.shows = { stack, resource };
+    only(await invokeHandler(cfnEvent(type, cfn.responseUrl, { ...PROPS, BucketName: 'attacker', OnDelete: 'DELETE' })), 'FAILED', id,
+      exact(`Refused this ${type}: resource "${LOGICAL_ID}" is ${resource} and stack ${STACK_ID} is ${stack}\\. CloudFormation sends a ${type} only while the resource is ${type.toUpperCase()}_IN_PROGRESS and its stack [A-Z_, ]+; nothing was changed\\.`));
+    nothingCalled();
+    expect(account.config).toEqual(OURS);
+    expect(record()).toEqual({ owner: OWNER, previous: THEIRS });
+    expect(cfnCalls()).toEqual([['DescribeStackResourceCommand', STACK_ID], ['DescribeStacksCommand', STACK_ID]]);
+  });
+
+  test('a request from another stack is refused without asking CloudFormation', async () => {
+    const other = STACK_ID.replace('stack/S/', 'stack/Other/');
+    only(await invokeHandler(cfnEvent('Delete', cfn.responseUrl, PROPS, { StackId: other })), 'FAILED', exact(STABLE_ID),
+      new RegExp(`^Refused this Delete: it names stack "${other}", and this function belongs to ${STACK_ID}\\. `));
+    nothingCalled();
+    expect(cfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a function that does not know its stack acts on nothing', async () => {
+    const saved = process.env[handlerModule.STACK_VAR];
+    delete process.env[handlerModule.STACK_VAR];
+    try {
+      only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'FAILED', CREATE_FAILED, /^Refused this Create: it names stack "arn:.*", and this function belongs to no stack \(STACK_ID is not set\)\. /);
+    } finally {
+      process.env[handlerModule.STACK_VAR] = saved;
+    }
+    nothingCalled();
+  });
+
+  test('CloudFormation is asked once, first: a Create whose stack begins to roll back meanwhile still finishes its work (the cancelling Delete meets it at the marker)', async () => {
+    bedrockMock.on(PutModelInvocationLoggingConfigurationCommand).callsFake((i) => {
+      account.shows = { stack: 'ROLLBACK_IN_PROGRESS', resource: 'DELETE_IN_PROGRESS' };
+      account.config = i.loggingConfig;
+      return {};
+    });
+    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'SUCCESS', exact(STABLE_ID), 'Configured model invocation logging.');
+    expect(cfnCalls()).toHaveLength(2);
+  });
+
+  test('an answer CloudFormation will not change (ValidationError) is not retried', async () => {
+    only(await invokeHandler(cfnEvent('Delete', cfn.responseUrl, PROPS, { LogicalResourceId: 'Other' })), 'FAILED', exact(STABLE_ID),
+      'Could not ask CloudFormation whether it sent this Delete, so nothing was changed: ValidationError: Resource Other does not exist for stack S');
+    expect(cfnMock.calls()).toHaveLength(1);
+    nothingCalled();
+  });
+
+  test('throttling and a reset are retried, then the request goes ahead', async () => {
+    fail('DescribeStackResource', cfnError('Throttling', 'Rate exceeded'));
+    fail('DescribeStacks', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    only(await invokeHandler(cfnEvent('Create', cfn.responseUrl)), 'SUCCESS', exact(STABLE_ID), 'Configured model invocation logging.');
+    expect(cfnMock.calls()).toHaveLength(4);
+  });
+
+  test('unreachable past the retry budget: FAILED once, nothing called', async () => {
+    fail('DescribeStackResource', ...always(() => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' })));
+    only(await invokeHandler(cfnEvent('Update', cfn.responseUrl)), 'FAILED', exact(STABLE_ID),
+      /^Could not ask CloudFormation whether it sent this Update, so nothing was changed: Error: connect ECONNREFUSED 10\.0\.0\.1:443 \(after \d+ attempts\)$/);
+    expect(cfnMock.calls().length).toBeGreaterThan(3);
+    nothingCalled();
+  });
+});
+
 describe('errors and retries', () => {
   test('AccessDenied is retried for a short window (the handler\'s own policy may be new), then fails naming the action and rolls back the record', async () => {
     fail('Put', ...always(() => accessDenied('bedrock:PutModelInvocationLoggingConfiguration')));
@@ -510,6 +613,40 @@ describe('answering CloudFormation', () => {
   test('an Update that times out keeps its physical id', async () => {
     fail('Get', 'hang');
     only(await invokeHandler(cfnEvent('Update', cfn.responseUrl), TIMEOUT_MARGIN_MS + 200), 'FAILED', exact(STABLE_ID), 'Timed out before the Lambda function limit; see its CloudWatch logs.');
+  });
+
+  test('when the timer answers while a call is under way, the invocation ends only once that answer is sent', async () => {
+    // GIVEN the timer under the test's control, and CloudFormation's answer to the check held
+    const after = (handlerModule as any).clock.after;
+    const timers: Array<() => void> = [];
+    (handlerModule as any).clock.after = (_ms: number, f: () => void) => { timers.push(f); };
+    let asked!: () => void, answer!: () => void;
+    const reached = new Promise<void>((resolve) => { asked = resolve; });
+    fail('DescribeStackResource', () => { asked(); return new Promise((resolve) => { answer = () => resolve({ StackResourceDetail: { ResourceStatus: 'CREATE_IN_PROGRESS' } }); }); });
+    let open!: () => void;
+    cfn.responseGate = new Promise((resolve) => { open = resolve; });
+    cfn.responsesAnswered = 0;
+    try {
+      inFlight = cfnEvent('Create', cfn.responseUrl);
+      let ended = false;
+      const invocation = handler(inFlight, { getRemainingTimeInMillis: () => 240_000 }).then(() => { ended = true; });
+      await reached;
+      // WHEN the timer answers, and then the call returns (the work stops: it is late)
+      timers.forEach((f) => f());
+      await cfn.until(() => cfn.responses.length === 1, 'the timer\'s answer');
+      answer();
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      // THEN the invocation has not ended while the answer is unacknowledged; it ends once it is
+      expect([ended, cfn.responsesAnswered]).toEqual([false, 0]);
+      open();
+      await invocation;
+      expect(cfn.responsesAnswered).toBe(1);
+      only(cfn.responses, 'FAILED', CREATE_FAILED, /^Timed out before the Lambda function limit/);
+      expect(bedrockMock.calls().length + ssmMock.calls().length).toBe(0);
+    } finally {
+      (handlerModule as any).clock.after = after;
+      cfn.responseGate = undefined;
+    }
   });
 
   test('a ResponseURL that fails once is retried; CloudFormation gets one answer', async () => {

@@ -9,11 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import { BedrockInvocationLoggingStack } from '../../../lib';
-import { REGION } from './events';
+import { REGION, STACK_ID } from './events';
 
 export * from './events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The environment variable through which the template tells the function its stack id. */
+const { STACK_VAR } = require('../../../lib/logging/handler/index.js') as { STACK_VAR: string };
 /** Where the handler's process finds the AWS SDK, as the Lambda runtime provides it. */
 const NODE_PATH = path.join(REPO_ROOT, 'node_modules');
 
@@ -127,7 +129,10 @@ export interface RunResult {
   readonly handlerMs?: number;
 }
 
-/** Environment that points the real SDK at the fake, with dummy credentials and nothing from the host. */
+/**
+ * Environment that points the real SDK at the fake, with dummy credentials and nothing from the host;
+ * the function belongs to the stack STACK_ID, as the template sets it.
+ */
 export function awsEnv(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     BIL_VIRTUAL_CLOCK: '1',
@@ -139,6 +144,8 @@ export function awsEnv(endpoint: string, extra: Record<string, string> = {}): Re
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_BEDROCK: endpoint,
     AWS_ENDPOINT_URL_SSM: endpoint,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
+    [STACK_VAR]: STACK_ID,
     ...extra,
   };
 }

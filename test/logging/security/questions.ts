@@ -193,7 +193,8 @@ export function questions(p: PolicySet): Question[] {
     }
   }
 
-  // 6. The custom resource handler: three Bedrock actions, its state parameter, its logs, PassRole to Bedrock.
+  // 6. The custom resource handler: three Bedrock actions, its state parameter, its logs, PassRole to Bedrock,
+  // and two CloudFormation reads of its own stack (whether CloudFormation sent the request it got).
   const h = p.handler;
   const hq = (id: string, text: string, expect: Question['expect'], action: string, resource: string, context: Record<string, string> = TLS, core = false): Q =>
     ({ id, text, expect, principal: h.roleArn, action, resource, context, identityPolicies: h.policies, core });
@@ -220,6 +221,10 @@ export function questions(p: PolicySet): Question[] {
     hq('handler-lambda-update', 'Handler lambda:UpdateFunctionCode on itself', 'Denied', 'lambda:UpdateFunctionCode', h.functionArn),
     hq('handler-passrole-other', 'Handler iam:PassRole of another role to bedrock.amazonaws.com', 'Denied', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/Admin`, { ...TLS, 'iam:PassedToService': BEDROCK_SP }, true),
     hq('handler-kms-decrypt', 'Handler kms:Decrypt', 'Denied', 'kms:Decrypt', p.key?.arn ?? `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`),
+    hq('handler-cfn-own-resource', 'Handler cloudformation:DescribeStackResource in its own stack', 'Allowed', 'cloudformation:DescribeStackResource', h.stackArn),
+    hq('handler-cfn-own-stack', 'Handler cloudformation:DescribeStacks of its own stack', 'Allowed', 'cloudformation:DescribeStacks', h.stackArn),
+    hq('handler-cfn-other-resource', 'Handler cloudformation:DescribeStackResource in another stack', 'Denied', 'cloudformation:DescribeStackResource', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Other/00000000-0000-0000-0000-000000000000`),
+    hq('handler-cfn-delete-own', 'Handler cloudformation:DeleteStack of its own stack', 'Denied', 'cloudformation:DeleteStack', h.stackArn),
   ];
   if (p.cloudWatch) {
     const role = p.cloudWatch.roleArn;
@@ -242,6 +247,7 @@ export function expectedActions(p: PolicySet): Record<string, string[]> {
   const out: Record<string, string[]> = {
     handler: [
       'bedrock:DeleteModelInvocationLoggingConfiguration', 'bedrock:GetModelInvocationLoggingConfiguration', 'bedrock:PutModelInvocationLoggingConfiguration',
+      'cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks',
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter',
       ...(p.cloudWatch ? ['iam:PassRole'] : []),

@@ -53,7 +53,7 @@ describe.each(CASES.filter((c) => ['default', 'all', 'library'].includes(c.id)))
   }
 
   if (full) {
-    test('the handler role: three Bedrock actions, its parameter, its logs, PassRole, nothing else in any service', async () => {
+    test('the handler role: three Bedrock actions, its parameter, its logs, PassRole, two reads of its own stack, nothing else in any service', async () => {
       const r = await sweep(c.id, 'handler role (all services)', p.handler.roleArn, p.handler.policies);
       const { actions, pass } = record(r, expected.handler);
       expect(r.errors).toEqual([]);

@@ -97,6 +97,8 @@ export interface PolicySet {
     readonly policies: NamedPolicy[];
     readonly logGroupName: string;
     readonly functionArn: string;
+    /** Its stack's ARN (AWS::StackId), the only stack it may ask CloudFormation about. */
+    readonly stackArn: string;
   };
   readonly stateParameterArn: string;
 }
@@ -144,6 +146,7 @@ export function policySet(s: Synthesized, prefix: string, nopsRoleName?: string)
       policies: identityPolicies(s, roleName(handlerRoleId)),
       logGroupName: s.resolver.ref(handlerLogGroupId),
       functionArn: s.resolver.getAtt(logicalId(handler), 'Arn'),
+      stackArn: s.resolver.ref('AWS::StackId'),
     },
     stateParameterArn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/cdk-bedrock-invocation-logging/previous-configuration`,
   };
