@@ -59,7 +59,7 @@ export function createApp(props: AppProps = {}): App {
   const alerts = parseAlerts(context, errors);
   if (alerts) errors.collect(() => addTamperDetection(app, alerts));
 
-  if (targets && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, targets));
+  if (targets && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, targets, alerts?.eventBusArn));
   if (targets && rolloutValid && guard) errors.collect(() => addTamperGuardStack(app, targets.targetOuIds, guard));
   if (archiveStackProps && rolloutValid) {
     const archiveStack = errors.collect(() => addArchiveStack(app, {

@@ -35,8 +35,11 @@ export function parseRolloutTargets(context: Record<string, unknown>, errors: Er
   return { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs };
 }
 
-/** The administrator's stack of `rollout=stackset`: the StackSet and what to know about it. */
-export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets): void {
+/**
+ * The administrator's stack of `rollout=stackset`: the StackSet and what to know about it. With
+ * `alertEventBusArn`, the member template carries the detection rule to every account and Region.
+ */
+export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets, alertEventBusArn?: string): void {
   const { keyPrefix, cloudWatchLogs, textDataDeliveryEnabled } = stackProps;
   const { targetOuIds, targetRegions, callAs } = targets;
   const kms = stackProps.createEncryptionKey;
@@ -57,6 +60,7 @@ export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingS
     archiveBucketName: stackProps.archiveBucketName,
     archiveAccountId: stackProps.archiveAccountId,
     archiveKmsKeyArn: stackProps.archiveKmsKeyArn,
+    alertEventBusArn,
   });
   new CfnOutput(admin, 'StackSetId', {
     description: 'The StackSet (CloudFormation > StackSets)',

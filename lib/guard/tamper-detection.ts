@@ -88,11 +88,8 @@ export class BedrockTamperDetection extends Construct {
       this.eventBusRole = new iam.Role(this, 'EventBusRole', {
         path: IAM_PATH,
         description: 'EventBridge puts tamper events of Bedrock model invocation logging on the central event bus',
-        assumedBy: new iam.ServicePrincipal(EVENTS_PRINCIPAL).withConditions({
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          // The rule's own ARN would be a circular reference (the rule names the role).
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-        }),
+        // The rule's own ARN would be a circular reference (the rule names the role).
+        assumedBy: new iam.ServicePrincipal(EVENTS_PRINCIPAL).withConditions(thisAccountsRules(stack)),
       });
       const policy = new iam.ManagedPolicy(this, 'EventBusPolicy', {
         description: 'Put events on the central event bus, nothing else',
@@ -112,12 +109,15 @@ export class BedrockTamperDetection extends Construct {
       pendingWindow: Duration.days(30),
     });
     // EventBridge publishes to an encrypted topic only if the key lets it (AWS knowledge center,
-    // "sns-not-getting-eventbridge-notification"); the key serves this topic alone.
+    // "sns-not-getting-eventbridge-notification"); the key serves this topic alone, and only for the
+    // rules of this account and Region (the confused-deputy guard; the rule's own ARN would be a
+    // circular reference: the rule names the topic, the topic the key).
     this.topicEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowEventBridgeToPublishEncrypted',
       principals: [new iam.ServicePrincipal(EVENTS_PRINCIPAL)],
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: ['*'],
+      conditions: thisAccountsRules(stack),
     }));
     this.topicEncryptionKey.addToResourcePolicy(denyGrantsExceptForAwsServices());
     this.topic = new sns.Topic(this, 'Topic', {
@@ -134,4 +134,12 @@ export class BedrockTamperDetection extends Construct {
     }));
     this.rule.targets = [{ id: 'Topic', arn: this.topic.topicArn }];
   }
+}
+
+/** `aws:SourceAccount` and `aws:SourceArn` for EventBridge: the rules of the stack's account and Region. */
+function thisAccountsRules(stack: Stack): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+  };
 }

@@ -2,11 +2,15 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
+import { App, BootstraplessSynthesizer, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { EVENT_BUS_ARN_PATTERN } from '../guard/facts';
+import { BedrockTamperDetection } from '../guard/tamper-detection';
 import { ModelInvocationLoggingOptions } from '../logging/logging-options';
 import { loggingOptionsOf } from '../logging/private/logging-options';
+import { ErrorCollector } from '../shared/validation';
 import { BedrockInvocationLoggingStack } from '../stack/stack';
 
 /**
@@ -24,6 +28,15 @@ export interface BedrockInvocationLoggingMemberTemplateProps extends ModelInvoca
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logGroupRetention?: logs.RetentionDays;
+  /**
+   * ARN of a central event bus (for example in a security account) that every account and Region
+   * sends its tamper events to: each stack instance gets the `BedrockTamperDetection` rule and a role
+   * on the library's path that may put events on this bus, nothing else. The bus's resource policy
+   * must let the organization's accounts put events (`aws:PrincipalOrgID`). Needs CloudTrail
+   * management events in every account and Region (an organization trail).
+   * @default - no detection in the member template
+   */
+  readonly alertEventBusArn?: string;
 }
 
 /**
@@ -47,6 +60,12 @@ export class BedrockInvocationLoggingMemberTemplate {
   private rendered?: Record<string, unknown>;
 
   constructor(props: BedrockInvocationLoggingMemberTemplateProps = {}) {
+    const errors = new ErrorCollector('member template props');
+    const busArn = props.alertEventBusArn;
+    if (busArn !== undefined && !Token.isUnresolved(busArn) && !new RegExp(EVENT_BUS_ARN_PATTERN).test(busArn)) {
+      errors.add(`alertEventBusArn ${JSON.stringify(busArn)} is not an event bus ARN: use one such as arn:aws:events:us-east-1:123456789012:event-bus/NAME`);
+    }
+    errors.throwIfAny();
     this.app = isolatedApp();
     this.stack = new BedrockInvocationLoggingStack(this.app, BedrockInvocationLoggingMemberTemplate.STACK_ID, {
       synthesizer: new BootstraplessSynthesizer(),
@@ -56,6 +75,9 @@ export class BedrockInvocationLoggingMemberTemplate {
       ...loggingOptionsOf(props),
       skipUnsupportedRegions: props.skipUnsupportedRegions ?? true,
     });
+    if (busArn !== undefined) {
+      new BedrockTamperDetection(this.stack, 'TamperDetection', { eventBus: events.EventBus.fromEventBusArn(this.stack, 'AlertEventBus', busArn) });
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import { runApp } from '../../bin/main';
 import { IAM_PATH } from '../../lib/shared/facts';
 import { logBucketName } from '../../lib/logging/facts';
 import { ARCHIVE_BUCKET_NAME_PREFIX } from '../../lib/archive/facts';
-import { BedrockInvocationLoggingStackSet } from '../../lib';
+import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet } from '../../lib';
 import { TemplateResolver, ACCOUNT, REGION } from '../support/security/resolve';
 import { errorOf } from '../support/util';
 import { matches } from './event-pattern';
@@ -75,7 +75,7 @@ describe('with -c alertTopic=true', () => {
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.Properties.KeyPolicy.Statement).toContainEqual({
       Sid: 'AllowEventBridgeToPublishEncrypted', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
-      Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*', Condition: expect.anything(),
     });
     const [[, topicPolicy]] = ofType(template, 'AWS::SNS::TopicPolicy');
     expect(topicPolicy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([
@@ -108,7 +108,19 @@ describe('with -c alertTopic=true', () => {
     expect(matches(pattern, event)).toBe(expected);
   });
 
-  test('the StackSet member template does not get the rule (its size budget is kept for the logging itself)', () => {
+  test('the topic\'s key admits EventBridge only for the rules of this account and Region', () => {
+    const keys = ofType(templateOf(app), 'AWS::KMS::Key');
+    const statements = keys.flatMap(([, k]) => k.Properties.KeyPolicy.Statement).filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(statements).toEqual([expect.objectContaining({
+      Sid: 'AllowEventBridgeToPublishEncrypted',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/*']] } },
+      },
+    })]);
+  });
+
+  test('the StackSet member template does not get the rule with a topic: a topic per account would reach no one', () => {
     const withRollout = createApp({ context: { alertTopic: 'true', rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1' } });
     const stackSet = withRollout.node.findAll().find((c): c is BedrockInvocationLoggingStackSet => c instanceof BedrockInvocationLoggingStackSet)!;
     expect(Object.values<any>(JSON.parse(stackSet.memberTemplate.toJson()).Resources).filter((r) => r.Type === 'AWS::Events::Rule')).toEqual([]);
@@ -136,6 +148,32 @@ describe('with -c alertEventBusArn=ARN', () => {
     expect(ofType(template, 'AWS::SNS::Topic')).toEqual([]);
     expect(template.Outputs).toBeUndefined();
     expect(ruleId).toMatch(/^TamperDetection/);
+  });
+});
+
+describe('with -c rollout=stackset -c alertEventBusArn=ARN', () => {
+  const app = createApp({ context: { alertEventBusArn: BUS_ARN, rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1,eu-west-1', kms: 'true', cloudWatchLogs: 'true' } });
+  const stackSet = app.node.findAll().find((c): c is BedrockInvocationLoggingStackSet => c instanceof BedrockInvocationLoggingStackSet)!;
+  const member = JSON.parse(stackSet.memberTemplate.toJson());
+
+  test('the member template carries the rule to every account and Region, delivering to the central bus through a library role', () => {
+    const rules = ofType(member, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [[, rule]] = rules;
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: BUS_ARN })]);
+    expect(rule.Properties.EventPattern).toEqual(templateOf(app).Resources[ofType(templateOf(app), 'AWS::Events::Rule')[0][0]].Properties.EventPattern);
+    const roles = ofType(member, 'AWS::IAM::Role').filter(([id]) => id.startsWith('TamperDetection'));
+    expect(roles.map(([, r]) => r.Properties.Path)).toEqual([IAM_PATH]);
+    expect(ofType(member, 'AWS::SNS::Topic')).toEqual([]);
+  });
+
+  test('with every option the member template stays under the 51,200 bytes of an inline TemplateBody', () => {
+    expect(Buffer.byteLength(stackSet.memberTemplate.toJson())).toBeLessThan(51_200);
+  });
+
+  test('a bad alertEventBusArn given to the member template is one line naming it', () => {
+    expect(errorOf(() => new BedrockInvocationLoggingMemberTemplate({ alertEventBusArn: 'security-alerts' }))).toBe(
+      'Invalid member template props:\n  - alertEventBusArn "security-alerts" is not an event bus ARN: use one such as arn:aws:events:us-east-1:123456789012:event-bus/NAME');
   });
 });
 
