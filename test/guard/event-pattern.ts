@@ -8,6 +8,8 @@
  * - when the event's value is an array, the field matches if any of its elements does;
  * - exact values (strings compared case-sensitively, numbers, null), `prefix`, `suffix`,
  *   `anything-but` (a value, a list, or `{"prefix": ...}` / `{"suffix": ...}`), `exists`;
+ * - `wildcard`: `*` stands for any characters (none included), `\*` for a literal `*`; the rest is
+ *   compared exactly, case-sensitively, against the whole value;
  * - `$or`: a list of sub-patterns, at any level; it matches if one of them does, and ANDs with the
  *   other fields beside it.
  *
@@ -55,6 +57,7 @@ function matchValue(m: Json, value: Json): boolean {
       if (Array.isArray(arg)) return !arg.some((a) => a === value);
       if (arg !== null && typeof arg === 'object') return !matchValue(arg, value);
       return arg !== value;
+    case 'wildcard': return typeof value === 'string' && wildcardRegExp(requireString(arg, operator)).test(value);
     default: throw new Error(`operator ${operator} is not implemented here: add it with tests from the EventBridge user guide`);
   }
 }
@@ -62,4 +65,14 @@ function matchValue(m: Json, value: Json): boolean {
 function requireString(arg: Json, operator: string): string {
   if (typeof arg !== 'string') throw new Error(`${operator} takes a string, not ${JSON.stringify(arg)}`);
   return arg;
+}
+
+/** The `wildcard` operator as a regular expression over the whole value. */
+function wildcardRegExp(pattern: string): RegExp {
+  const parts = pattern.split(/(\\\*|\*)/).map((part) => {
+    if (part === '*') return '[\\s\\S]*';
+    if (part === '\\*') return '\\*';
+    return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  });
+  return new RegExp(`^${parts.join('')}$`);
 }
