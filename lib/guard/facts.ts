@@ -11,6 +11,21 @@ import { REGION_PATTERN } from '../shared/facts';
  */
 export const STACKSETS_EXECUTION_ROLE_NAME_PREFIX = 'stacksets-exec-';
 
+/**
+ * Default name of the tamper-guard service control policy in AWS Organizations
+ * (`BedrockTamperGuard.DEFAULT_POLICY_NAME`); verify looks for an SCP of this name above each account.
+ */
+export const TAMPER_GUARD_POLICY_NAME = 'cdk-bedrock-invocation-logging-tamper-guard';
+
+/** An AWS Organizations policy name: 1-128 characters. */
+export const POLICY_NAME_PATTERN = '^[\\s\\S]{1,128}$';
+
+/**
+ * The two Bedrock actions that turn logging off or redirect it (no resource type: `*`). The guard
+ * denies them; verify recognises the guard under another name by a Deny of them.
+ */
+export const GUARDED_BEDROCK_ACTIONS = ['bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'];
+
 /** AWS Organizations quota: characters in one service control policy (whitespace counts). */
 export const MAX_SCP_CHARACTERS = 5_120;
 

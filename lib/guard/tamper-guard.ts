@@ -3,6 +3,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID_PATTERN, ORGANIZATIONAL_UNIT_ID_PATTERN } from '../shared/facts';
 import { ErrorCollector } from '../shared/validation';
+import { POLICY_NAME_PATTERN, TAMPER_GUARD_POLICY_NAME } from './facts';
 import { BedrockTamperGuardPolicy } from './tamper-guard-policy';
 
 /**
@@ -40,7 +41,7 @@ export interface BedrockTamperGuardProps {
  */
 export class BedrockTamperGuard extends Construct {
   /** The default `policyName`. */
-  public static readonly DEFAULT_POLICY_NAME = 'cdk-bedrock-invocation-logging-tamper-guard';
+  public static readonly DEFAULT_POLICY_NAME = TAMPER_GUARD_POLICY_NAME;
 
   /** The policy resource. */
   public readonly policy: CfnPolicy;
@@ -60,7 +61,7 @@ export class BedrockTamperGuard extends Construct {
       }
     }
     const policyName = props.policyName ?? BedrockTamperGuard.DEFAULT_POLICY_NAME;
-    if (!Token.isUnresolved(policyName) && !/^[\s\S]{1,128}$/.test(policyName)) {
+    if (!Token.isUnresolved(policyName) && !new RegExp(POLICY_NAME_PATTERN).test(policyName)) {
       errors.add(`policyName ${JSON.stringify(policyName)} is not 1-128 characters long`);
     }
     if (props.breakGlassRoleArn !== undefined && !Token.isUnresolved(props.breakGlassRoleArn)) {

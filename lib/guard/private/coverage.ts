@@ -28,8 +28,8 @@ export const GUARDED_BUCKET_OPERATIONS: ReadonlyArray<{ readonly action: string;
 /** Object deletions, denied too; they are CloudTrail data events, so the detection rule does not see them. */
 export const GUARDED_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
 
-/** The two Bedrock actions that turn logging off or redirect it (no resource type: `*`). */
-export const GUARDED_BEDROCK_ACTIONS = ['bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'];
+/** The two Bedrock actions that turn logging off or redirect it, stated in the facts (verify reads them). */
+export { GUARDED_BEDROCK_ACTIONS } from '../facts';
 
 /**
  * Changes to the library's roles, the StackSets execution role and the break-glass role. Creating

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { TAMPER_GUARD_POLICY_NAME } from '../../../lib/guard/facts';
 import { organizationOptionProblems } from './organization-options';
 import { parseKeyPrefixArg } from './prefix';
 import { concurrencyProblem, optionProblems } from './run';
@@ -11,7 +12,9 @@ export const USAGE = `Usage: ${COMMAND} [verify] --regions REGION[,REGION...] [o
 
 Checks, read-only, that Amazon Bedrock model invocation logging is on in each Region, that it
 delivers to a safe S3 bucket Bedrock can write to, and (with --nops-role-name) that the nOps
-integration role may read exactly the log prefix. Uses the standard AWS credential chain.
+integration role may read exactly the log prefix; once per account, that every role on the
+library's IAM path was created by a stack (and, across an organization, that the tamper-guard SCP
+is attached above the account). Uses the standard AWS credential chain.
 
 Options:
   --regions LIST              Regions to check, comma-separated (required), e.g. us-east-1,eu-west-1
@@ -42,6 +45,8 @@ Organization (run as a principal of the management or a delegated administrator 
   --assume-role-name NAME     role to assume in every account (required), e.g. OrganizationAccountAccessRole
   --assume-role-path PATH     its IAM path (default: /)
   --external-id ID            external id, if the role's trust policy requires one
+  --guard-policy-name NAME    the tamper-guard SCP looked for above each account
+                              (default: ${TAMPER_GUARD_POLICY_NAME}; also found by its statements)
   The caller's own account is read with the caller's credentials. An account whose role cannot be
   assumed is a FAIL row; the others are still read.
 
@@ -91,6 +96,7 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
         'assume-role-name': { type: 'string' },
         'assume-role-path': { type: 'string' },
         'external-id': { type: 'string' },
+        'guard-policy-name': { type: 'string' },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -153,6 +159,9 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
 
   const organizationFlags = ['accounts', 'organizational-unit', 'stack-set', 'stack-set-region', 'call-as', 'assume-role-name', 'assume-role-path', 'external-id'] as const;
   if (!organizationFlags.some((flag) => values[flag] !== undefined)) {
+    if (values['guard-policy-name'] !== undefined) {
+      problems.push('--guard-policy-name is for the organization mode (Organizations answers only the management account or a delegated administrator): add --accounts, --organizational-unit or --stack-set with --assume-role-name, or drop it');
+    }
     problems.push(...optionProblems(options).filter((p) => !problems.includes(p)));
     if (problems.length > 0) {
       throw new UsageError(problems.join('\n'));
@@ -169,6 +178,7 @@ export function parseVerifyArgs(argv: string[]): ParsedArgs {
     assumeRoleName: values['assume-role-name'] ?? '',
     ...(values['assume-role-path'] !== undefined ? { assumeRolePath: values['assume-role-path'] } : {}),
     ...(values['external-id'] !== undefined ? { externalId: values['external-id'] } : {}),
+    ...(values['guard-policy-name'] !== undefined ? { guardPolicyName: values['guard-policy-name'] } : {}),
   };
   problems.push(...organizationOptionProblems(organization).filter((p) => !problems.includes(p)));
   if (problems.length > 0) {

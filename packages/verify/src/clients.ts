@@ -24,6 +24,8 @@ export interface RegionClients {
   readonly kms: KMSClient;
   readonly logs: CloudWatchLogsClient;
   readonly sts: STSClient;
+  /** Which stack created a role on the library's IAM path (DescribeStackResources). */
+  readonly cloudformation: CloudFormationClient;
 }
 
 /** Temporary credentials, as STS AssumeRole returns them. */
@@ -85,10 +87,11 @@ export function createRegionClients(region: string, settings: ClientSettings = {
     kms: guardReadOnly(new KMSClient(common)),
     logs: guardReadOnly(new CloudWatchLogsClient(common)),
     sts: guardReadOnly(new STSClient(common)),
+    cloudformation: guardReadOnly(new CloudFormationClient(common)),
   };
 }
 
-/** The clients the organization mode lists accounts with, in the caller's account. */
+/** The clients the organization mode lists accounts (and finds the tamper guard above them) with, in the caller's account. */
 export interface OrganizationClients {
   readonly sts: STSClient;
   readonly organizations: OrganizationsClient;

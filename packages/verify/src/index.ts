@@ -10,8 +10,8 @@ export { formatJson, formatTable } from './report';
 export { formatCsv, formatOrganizationJson, formatOrganizationTable, s3DataPrefixes } from './organization-report';
 export { createOrganizationClients, createRegionClients, guardReadOnly, READ_ONLY_OPERATION } from './clients';
 export type { ClientSettings, OrganizationClients, RegionClients, SessionCredentials } from './clients';
-export { ARCHIVE_CHECK_IDS, CHECK_IDS, CHECK_TITLES, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, REPLICATION_CHECK_IDS, UsageError } from './types';
+export { ARCHIVE_CHECK_IDS, CHECK_IDS, CHECK_TITLES, DEFAULT_CONCURRENCY, GLOBAL_CHECK_IDS, MAX_CONCURRENCY, REPLICATION_CHECK_IDS, UsageError } from './types';
 export type {
-  AccountAccess, AccountReport, ArchiveReport, CallAs, CheckId, CheckResult, CheckStatus, OrganizationOptions, OrganizationOutcome,
+  AccountAccess, AccountReport, ArchiveReport, CallAs, CheckId, CheckResult, CheckStatus, GlobalReport, OrganizationOptions, OrganizationOutcome,
   OrganizationReport, RegionReport, VerifyOptions, VerifyOutcome, VerifyReport,
 } from './types';

@@ -1,5 +1,6 @@
 import { ACCOUNT_ID_PATTERN, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from '../../../lib/shared/facts';
 import { STACK_SET_NAME_PATTERN } from '../../../lib/organization/facts';
+import { POLICY_NAME_PATTERN } from '../../../lib/guard/facts';
 import { optionProblems } from './run';
 import { OrganizationOptions } from './types';
 
@@ -8,6 +9,7 @@ const OU_ID = new RegExp(ORGANIZATIONAL_UNIT_ID_PATTERN);
 const STACK_SET_NAME = new RegExp(STACK_SET_NAME_PATTERN);
 const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);
 const REGION = new RegExp(REGION_PATTERN);
+const POLICY_NAME = new RegExp(POLICY_NAME_PATTERN);
 /** IAM's rule for a path: `/`, or `/` + printable ASCII + `/`, at most 512 characters. */
 const IAM_PATH = /^\/(?:[\x21-\x7e]*\/)?$/;
 /** STS's rule for `ExternalId`: 2-1,224 of these characters. */
@@ -67,6 +69,9 @@ export function organizationOptionProblems(options: OrganizationOptions): string
   const path = options.assumeRolePath;
   if (path !== undefined && (path.length > 512 || !IAM_PATH.test(path))) {
     problems.push(`--assume-role-path ${quoted(path)} is not an IAM path: start and end with "/", for example /audit/ (at most 512 characters)`);
+  }
+  if (options.guardPolicyName !== undefined && !POLICY_NAME.test(options.guardPolicyName)) {
+    problems.push(`--guard-policy-name ${quoted(options.guardPolicyName)} is not an SCP name: give the name of the tamper-guard policy in AWS Organizations (1-128 characters)`);
   }
   if (options.externalId !== undefined && !EXTERNAL_ID.test(options.externalId)) {
     problems.push(`--external-id ${quoted(options.externalId)} is not an external id: use 2-1224 letters, digits or + = , . @ : / _ -`);

@@ -1,6 +1,9 @@
-/** The organization report as a summary table (account x Region, worst status), JSON and CSV. */
+/** The organization report as a summary table (account x Region, and each account's global checks; worst status), JSON and CSV. */
 import { countStatuses, worstStatus } from './status';
-import { AccountReport, CheckStatus, OrganizationOutcome, OrganizationReport, RegionReport, VerifyReport } from './types';
+import { AccountReport, CheckResult, CheckStatus, OrganizationOutcome, OrganizationReport, VerifyReport } from './types';
+
+/** What the REGION column says on an account's line of global checks (IAM, Organizations). */
+export const GLOBAL_REGION = 'global';
 
 const COLORS: Record<CheckStatus, [string, string]> = {
   PASS: ['\x1b[32m', '\x1b[39m'],
@@ -12,7 +15,7 @@ const COLORS: Record<CheckStatus, [string, string]> = {
 /** Longest problem text in the table; JSON and CSV carry it whole. */
 const TABLE_PROBLEM_WIDTH = 120;
 
-/** One account and Region, as the CSV has it: every requested pair once, also when the account could not be read. */
+/** One account and Region (or `global`), as the CSV has it: every requested pair once, also when the account could not be read. */
 export interface SummaryRow {
   readonly account: string;
   readonly name: string;
@@ -32,34 +35,40 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The first FAIL row, else the first WARN row, of a Region. */
-function firstProblem(region: RegionReport): { problem: string; fix: string } {
-  const row = region.checks.find((c) => c.status === 'FAIL') ?? region.checks.find((c) => c.status === 'WARN');
+/** The first FAIL row, else the first WARN row, of a Region or of the global checks. */
+function firstProblem(report: { readonly checks: CheckResult[] }): { problem: string; fix: string } {
+  const row = report.checks.find((c) => c.status === 'FAIL') ?? report.checks.find((c) => c.status === 'WARN');
   return row ? { problem: `${row.title}: ${row.detail}`, fix: row.fix ?? '' } : { problem: '', fix: '' };
 }
 
-/** The rows of one account: one per Region read, or one per requested Region with the reason it was not read. */
+/**
+ * The rows of one account: one per Region read and one `global` for its global checks, or one per
+ * requested Region with the reason it was not read.
+ */
 export function accountRows(account: AccountReport): SummaryRow[] {
   const base = { account: account.account, name: account.name ?? '', access: account.access };
   if (account.access === 'unreachable' || account.access === 'not-active') {
     return account.requestedRegions.map((region) => ({ ...base, region, status: account.status, s3DataPrefix: '', lastLog: '', problem: account.error ?? '', fix: account.fix ?? '' }));
   }
-  return account.regions.map((r) => ({ ...base, region: r.region, status: r.status, s3DataPrefix: r.s3DataPrefix ?? '', lastLog: r.lastLog ?? '', ...firstProblem(r) }));
+  const global = account.global ? [{ ...base, region: GLOBAL_REGION, status: account.global.status, s3DataPrefix: '', lastLog: '', ...firstProblem(account.global) }] : [];
+  return [...account.regions.map((r) => ({ ...base, region: r.region, status: r.status, s3DataPrefix: r.s3DataPrefix ?? '', lastLog: r.lastLog ?? '', ...firstProblem(r) })), ...global];
 }
 
 /** The single-account report as the one account of an organization report (for `--csv` without the organization mode). */
 export function asOrganizationReport(report: VerifyReport): OrganizationReport {
   const statuses = report.regions.map((r) => r.status);
+  const global = report.global ? [report.global.status] : [];
   return {
     callerAccount: report.account,
     callerArn: report.callerArn,
     partition: report.partition,
     accounts: [{
-      account: report.account, access: 'caller', sessionArn: report.callerArn, status: worstStatus(statuses),
-      requestedRegions: report.regions.map((r) => r.region), regions: report.regions,
+      account: report.account, access: 'caller', sessionArn: report.callerArn, status: worstStatus([...statuses, ...global]),
+      requestedRegions: report.regions.map((r) => r.region), regions: report.regions, ...(report.global ? { global: report.global } : {}),
     }],
     ok: report.ok,
     counts: countStatuses(statuses),
+    globalCounts: countStatuses(global),
     unreachable: 0,
   };
 }
@@ -78,8 +87,9 @@ function lastColumn(row: SummaryRow): string {
 }
 
 /**
- * The summary table: one line per account and Region (one per account that could not be read),
- * its worst status, and the S3 Data Prefix to paste into nOps, or the first failure.
+ * The summary table: one line per account and Region and one `global` line per account read (one
+ * line per account that could not be read), its worst status, and the S3 Data Prefix to paste into
+ * nOps, or the first failure.
  */
 export function formatOrganizationTable(report: OrganizationReport, options: { color?: boolean } = {}): string {
   const paint = (status: CheckStatus, text: string): string => (options.color ? `${COLORS[status][0]}${text}${COLORS[status][1]}` : text);
@@ -115,15 +125,21 @@ export function formatOrganizationTable(report: OrganizationReport, options: { c
   }
   const total = Object.values(report.counts).reduce((a, b) => a + b, 0);
   const notActive = report.accounts.filter((a) => a.access === 'not-active').length;
+  const globals = report.globalCounts;
   const extras = [
     report.unreachable ? `${plural(report.unreachable, 'account')} could not be read` : '',
     notActive ? `${plural(notActive, 'account')} not active (skipped)` : '',
     report.counts.WARN ? plural(report.counts.WARN, 'warning') : '',
+    globals.WARN ? `global warnings in ${plural(globals.WARN, 'account')}` : '',
+  ].filter(Boolean);
+  const failures = [
+    report.counts.FAIL || !globals.FAIL ? `${report.counts.FAIL} of ${plural(total, 'account-Region')} failed` : '',
+    globals.FAIL ? `global checks failed in ${plural(globals.FAIL, 'account')}` : '',
   ].filter(Boolean);
   const withLogs = s3DataPrefixes(report).filter((p) => p.lastLog).length;
   out.push('', report.ok
     ? `${paint('PASS', 'PASS')}: nothing failed in ${plural(total, 'account-Region')}${extras.length ? ` (${extras.join(', ')})` : ''}`
-    : `${paint('FAIL', 'FAIL')}: ${report.counts.FAIL} of ${plural(total, 'account-Region')} failed${extras.length ? `; ${extras.join(', ')}` : ''}`);
+    : `${paint('FAIL', 'FAIL')}: ${failures.join(', ')}${extras.length ? `; ${extras.join(', ')}` : ''}`);
   out.push(`${plural(withLogs, 'account-Region')} with logs: one nOps integration each (--json or --csv lists the S3 Data Prefixes)`);
   return `${out.join('\n')}\n`;
 }
@@ -154,7 +170,7 @@ function csvField(value: string): string {
 
 export const CSV_COLUMNS = ['account', 'name', 'region', 'status', 'access', 's3_data_prefix', 'last_log', 'problem', 'fix'] as const;
 
-/** One line per account and requested Region (header first), CRLF-terminated as RFC 4180 asks. */
+/** One line per account and requested Region and one `global` line per account read (header first), CRLF-terminated as RFC 4180 asks. */
 export function formatCsv(report: OrganizationReport): string {
   const rows = report.accounts.flatMap(accountRows).map((r) => [r.account, r.name, r.region, r.status, r.access, r.s3DataPrefix, r.lastLog, r.problem, r.fix]);
   return [[...CSV_COLUMNS], ...rows].map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';

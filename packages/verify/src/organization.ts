@@ -1,17 +1,22 @@
 /**
  * The organization mode: the same read-only checks as `runVerify`, in every target account and
  * Region, each account read through a role assumed once, with at most `concurrency` account-Regions
- * at a time. An account whose role cannot be assumed is reported, never thrown.
+ * at a time, and once per account its global checks, the tamper-guard SCP above it included. An
+ * account whose role cannot be assumed is reported, never thrown.
  */
 import { assumedRoleArn, assumeRole, unreachableAccount, Unreachable } from './assume';
 import { verifyRegion } from './checks';
-import { createOrganizationClients, createRegionClients, destroyClients, OrganizationClients, SessionCredentials } from './clients';
+import { createOrganizationClients, createRegionClients, destroyClients, OrganizationClients, RegionClients, SessionCredentials } from './clients';
+import { verifyGlobal } from './global-checks';
 import { organizationOptionProblems } from './organization-options';
 import { pool } from './pool';
 import { callerIdentity, VerifyDeps } from './run';
+import { ScpLookup } from './scp-lookup';
 import { countStatuses, regionReport, worstStatus } from './status';
 import { resolveTargets, TargetAccount, TargetError } from './targets';
-import { AccountReport, CheckStatus, DEFAULT_CONCURRENCY, OrganizationOptions, OrganizationOutcome, OrganizationReport, RegionReport } from './types';
+import {
+  AccountReport, CheckStatus, DEFAULT_CONCURRENCY, GlobalReport, OrganizationOptions, OrganizationOutcome, OrganizationReport, RegionReport,
+} from './types';
 
 /** What `runOrganization` needs beyond `VerifyDeps`; every member has a real default. */
 export interface OrganizationDeps extends VerifyDeps {
@@ -25,12 +30,13 @@ type Session =
   | { readonly access: 'caller'; readonly sessionArn: string }
   | ({ readonly access: 'unreachable' } & Unreachable);
 
+/** One Region of an account, or (no `region`) the account's global checks. */
 interface Task {
   readonly target: TargetAccount;
-  readonly region: string;
+  readonly region?: string;
 }
 
-/** Reads every target account and Region. Exit code 0 when nothing failed, 1 when an account-Region failed or an account could not be read, 2 for usage, credential or listing errors. */
+/** Reads every target account and Region. Exit code 0 when nothing failed, 1 when an account-Region or an account's global checks failed or an account could not be read, 2 for usage, credential or listing errors. */
 export async function runOrganization(options: OrganizationOptions, deps: OrganizationDeps = {}): Promise<OrganizationOutcome> {
   const problems = organizationOptionProblems(options);
   if (problems.length > 0) {
@@ -73,57 +79,80 @@ export async function runOrganization(options: OrganizationOptions, deps: Organi
       return session;
     };
 
-    // Account by account, so that an account's Regions run together and its credentials are short-lived.
-    const tasks: Task[] = targets.filter((t) => !t.inactiveState).flatMap((target) => regionsOf(target).map((region) => ({ target, region })));
+    // Account by account, so that an account's Regions and its global checks run together and its credentials are short-lived.
+    const tasks: Task[] = targets.filter((t) => !t.inactiveState).flatMap((target) => {
+      const regions = regionsOf(target);
+      return [...regions.map((region) => ({ target, region })), ...(regions.length > 0 ? [{ target }] : [])];
+    });
+    // The progress line counts account-Regions; the global checks run beside them.
+    const total = tasks.filter((t) => t.region).length;
+    const scps = new ScpLookup(org.organizations);
     const now = (deps.now ?? (() => new Date()))();
     const running = new Set<string>();
     let done = 0;
-    const progress = (): void => deps.onProgress?.({ done, total: tasks.length, running: [...running] });
+    const progress = (): void => deps.onProgress?.({ done, total, running: [...running] });
     progress();
-    const results = await pool(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, async ({ target, region }): Promise<RegionReport | undefined> => {
+    const results = await pool(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, async ({ target, region }): Promise<RegionReport | GlobalReport | undefined> => {
       const label = `${target.account} ${region}`;
-      running.add(label);
-      progress();
+      if (region) {
+        running.add(label);
+        progress();
+      }
+      const created: RegionClients[] = [];
       try {
         const session = await sessionFor(target.account);
         if (session.access === 'unreachable') {
           return undefined;
         }
         const credentials = session.access === 'assumed-role' ? session.credentials : undefined;
-        const clients = deps.clients
-          ? deps.clients(region, credentials)
-          : createRegionClients(region, credentials ? { credentials } : { profile: options.profile });
-        try {
-          return regionReport(region, await verifyRegion({ region, account: target.account, partition, options, clients, now }));
-        } finally {
-          if (!deps.clients) {
-            destroyClients(clients);
-          }
+        const clientsFor = (r: string): RegionClients => {
+          const clients = deps.clients
+            ? deps.clients(r, credentials)
+            : createRegionClients(r, credentials ? { credentials } : { profile: options.profile });
+          created.push(clients);
+          return clients;
+        };
+        if (!region) {
+          const byRegion = new Map<string, RegionClients>();
+          const once = (r: string): RegionClients => byRegion.get(r) ?? byRegion.set(r, clientsFor(r)).get(r)!;
+          const ctx = { account: target.account, partition, options, regions: regionsOf(target), stackRegions: target.stackInstanceRegions, clientsFor: once };
+          return await verifyGlobal(ctx, { scps, policyName: options.guardPolicyName });
         }
+        return regionReport(region, await verifyRegion({ region, account: target.account, partition, options, clients: clientsFor(region), now }));
       } finally {
-        running.delete(label);
-        done++;
-        progress();
+        if (!deps.clients) {
+          created.forEach(destroyClients);
+        }
+        if (region) {
+          running.delete(label);
+          done++;
+          progress();
+        }
       }
     });
 
     const byAccount = new Map<string, RegionReport[]>();
+    const globalOf = new Map<string, GlobalReport>();
     tasks.forEach((task, i) => {
       const report = results[i];
-      if (report) {
-        byAccount.set(task.target.account, [...(byAccount.get(task.target.account) ?? []), report]);
+      if (report && task.region) {
+        byAccount.set(task.target.account, [...(byAccount.get(task.target.account) ?? []), report as RegionReport]);
+      } else if (report) {
+        globalOf.set(task.target.account, report as GlobalReport);
       }
     });
     const accounts: AccountReport[] = [];
     for (const target of targets) {
-      accounts.push(accountReport(target, regionsOf(target), byAccount.get(target.account) ?? [], target.inactiveState ? undefined : await sessionFor(target.account), roleArnOf(target.account)));
+      const session = target.inactiveState ? undefined : await sessionFor(target.account);
+      accounts.push(accountReport(target, regionsOf(target), byAccount.get(target.account) ?? [], globalOf.get(target.account), session, roleArnOf(target.account)));
     }
     const pairs: CheckStatus[] = accounts.flatMap((a) => (a.access === 'assumed-role' || a.access === 'caller'
       ? a.regions.map((r) => r.status)
       : a.requestedRegions.map(() => a.status)));
     const counts = countStatuses(pairs);
+    const globalCounts = countStatuses(accounts.flatMap((a) => (a.global ? [a.global.status] : [])));
     const unreachable = accounts.filter((a) => a.access === 'unreachable').length;
-    const report: OrganizationReport = { callerAccount, callerArn, partition, accounts, ok: counts.FAIL === 0, counts, unreachable };
+    const report: OrganizationReport = { callerAccount, callerArn, partition, accounts, ok: counts.FAIL === 0 && globalCounts.FAIL === 0, counts, globalCounts, unreachable };
     return { report, exitCode: report.ok ? 0 : 1 };
   } finally {
     if (!deps.organizationClients) {
@@ -132,7 +161,7 @@ export async function runOrganization(options: OrganizationOptions, deps: Organi
   }
 }
 
-function accountReport(target: TargetAccount, requestedRegions: string[], regions: RegionReport[], session: Session | undefined, roleArn: string): AccountReport {
+function accountReport(target: TargetAccount, requestedRegions: string[], regions: RegionReport[], global: GlobalReport | undefined, session: Session | undefined, roleArn: string): AccountReport {
   const base = { account: target.account, ...(target.name ? { name: target.name } : {}), requestedRegions };
   if (!session) {
     return { ...base, access: 'not-active', status: 'SKIP', error: `the account is ${target.inactiveState}: not read`, regions: [] };
@@ -145,7 +174,8 @@ function accountReport(target: TargetAccount, requestedRegions: string[], region
     access: session.access,
     ...(session.access === 'assumed-role' ? { roleArn } : {}),
     sessionArn: session.sessionArn,
-    status: worstStatus(regions.map((r) => r.status)),
+    status: worstStatus([...regions.map((r) => r.status), ...(global ? [global.status] : [])]),
     regions,
+    ...(global ? { global } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { CHECK_TITLES, CheckStatus, VerifyOutcome, VerifyReport } from './types';
+import { CHECK_TITLES, CheckResult, CheckStatus, VerifyOutcome, VerifyReport } from './types';
 
 const COLORS: Record<CheckStatus, [string, string]> = {
   PASS: ['\x1b[32m', '\x1b[39m'],
@@ -20,25 +20,28 @@ export function formatTable(report: VerifyReport, options: { color?: boolean } =
   const paint = (status: CheckStatus, text: string): string => (options.color ? `${COLORS[status][0]}${text}${COLORS[status][1]}` : text);
   const width = Math.max(...Object.values(CHECK_TITLES).map((t) => t.length));
   const lines: string[] = [`Account ${report.account} (caller ${report.callerArn})`];
-  for (const region of report.regions) {
-    lines.push('', `${region.region}  [${summary(region.counts)}]`);
-    for (const check of region.checks) {
+  const section = (heading: string, counts: Record<CheckStatus, number>, checks: CheckResult[]): void => {
+    lines.push('', `${heading}  [${summary(counts)}]`);
+    for (const check of checks) {
       lines.push(`  ${paint(check.status, check.status.padEnd(4))}  ${check.title.padEnd(width)}  ${check.detail}`);
       if (check.fix) {
         lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${check.fix}`);
       }
     }
+  };
+  for (const region of report.regions) {
+    section(region.region, region.counts, region.checks);
+  }
+  if (report.global) {
+    // Once for the account (IAM is global), after its Regions.
+    section('global', report.global.counts, report.global.checks);
   }
   if (report.archive) {
-    const a = report.archive;
-    lines.push('', `archive s3://${a.bucket} (${a.region})  [${summary(a.counts)}]`);
-    for (const check of a.checks) {
-      lines.push(`  ${paint(check.status, check.status.padEnd(4))}  ${check.title.padEnd(width)}  ${check.detail}`);
-      if (check.fix) lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${check.fix}`);
-    }
+    section(`archive s3://${report.archive.bucket} (${report.archive.region})`, report.archive.counts, report.archive.checks);
   }
   const { FAIL, WARN } = report.counts;
-  const where = `${plural(report.regions.length, 'Region')}${report.archive ? ' and the archive' : ''}`;
+  const parts = [plural(report.regions.length, 'Region'), ...report.global ? ['the global checks'] : [], ...report.archive ? ['the archive'] : []];
+  const where = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
   lines.push('', report.ok
     ? `${paint('PASS', 'PASS')}: nothing failed in ${where}${WARN ? ` (${plural(WARN, 'warning')})` : ''}`
     : `${paint('FAIL', 'FAIL')}: ${plural(FAIL, 'check')} failed in ${where}${WARN ? `, ${plural(WARN, 'warning')}` : ''}`);

@@ -4,6 +4,7 @@ import { verifyRegion } from './checks';
 import { verifyArchiveBucket } from './checks/replication';
 import { createRegionClients, destroyClients, RegionClients, SessionCredentials } from './clients';
 import { errorLine, isError, networkCode } from './errors';
+import { verifyGlobal } from './global-checks';
 import { isRoleNameOrPattern } from './nops-role';
 import { pool } from './pool';
 import { countStatuses, regionReport } from './status';
@@ -146,12 +147,16 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps = {}): 
       deps.onProgress?.({ done, total: regions.length, running: [...running] });
       return regionReport(region, findings);
     });
+    // Once for the account, after its Regions: the roles on the library's IAM path (IAM is global; their stacks are in the Regions).
+    const global = regions.length > 0 ? await verifyGlobal({ account, partition, options, regions, clientsFor }) : undefined;
     const archive = options.archiveBucket ? await verifyArchiveBucket({ account, partition, options, clients: clientsFor(home) }, CHECK_TITLES) : undefined;
     if (options.archiveBucket && !archive && regions.length === 0) {
       return { exitCode: 2, error: `account ${account} does not own s3://${options.archiveBucket} (or may not read it): run in the log-archive account to check the archive, or give --regions to check this member's replication into it` };
     }
-    const counts = countStatuses([...reports, ...archive ? [archive] : []].flatMap((r) => r.checks.map((c) => c.status)));
-    const report: VerifyReport = { account, callerArn, partition, regions: reports, ...(archive ? { archive } : {}), ok: counts.FAIL === 0, counts };
+    const counts = countStatuses([...reports, ...global ? [global] : [], ...archive ? [archive] : []].flatMap((r) => r.checks.map((c) => c.status)));
+    const report: VerifyReport = {
+      account, callerArn, partition, regions: reports, ...(global ? { global } : {}), ...(archive ? { archive } : {}), ok: counts.FAIL === 0, counts,
+    };
     return { report, exitCode: report.ok ? 0 : 1 };
   } finally {
     if (!deps.clients) {

@@ -33,7 +33,14 @@ export const REPLICATION_CHECK_IDS = ['archive-replication', 'archive-replicatio
 /** The rows of the archive itself (in the account that owns `--archive-bucket`). */
 export const ARCHIVE_CHECK_IDS = ['archive-bucket', 'archive-org-condition', 'archive-key-space', 'archive-no-write-rights'] as const;
 
-export type CheckId = typeof CHECK_IDS[number] | typeof REPLICATION_CHECK_IDS[number] | typeof ARCHIVE_CHECK_IDS[number];
+/**
+ * The checks of the account as a whole, once per account, not per Region (IAM and AWS Organizations
+ * are global): roles on the library's IAM path that no stack created, and (organization mode) the
+ * tamper-guard SCP above the account.
+ */
+export const GLOBAL_CHECK_IDS = ['library-path-roles', 'tamper-guard-attached'] as const;
+
+export type CheckId = typeof CHECK_IDS[number] | typeof REPLICATION_CHECK_IDS[number] | typeof ARCHIVE_CHECK_IDS[number] | typeof GLOBAL_CHECK_IDS[number];
 
 /** Human titles of the checks, as printed in the table. */
 export const CHECK_TITLES: Record<CheckId, string> = {
@@ -65,6 +72,8 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'archive-org-condition': 'Archive: organization only',
   'archive-key-space': 'Archive: own folder per account',
   'archive-no-write-rights': 'Archive: no delete or config',
+  'library-path-roles': 'Library IAM path: stack roles only',
+  'tamper-guard-attached': 'Tamper guard SCP attached',
 };
 
 /** One row of the report. */
@@ -99,12 +108,22 @@ export interface ArchiveReport {
   readonly counts: Record<CheckStatus, number>;
 }
 
+/** The account's global checks (`GLOBAL_CHECK_IDS`), once per account. */
+export interface GlobalReport {
+  /** The worst status of its checks. */
+  readonly status: CheckStatus;
+  readonly checks: CheckResult[];
+  readonly counts: Record<CheckStatus, number>;
+}
+
 /** Everything `verify` found. */
 export interface VerifyReport {
   readonly account: string;
   readonly callerArn: string;
   readonly partition: string;
   readonly regions: RegionReport[];
+  /** The account's global checks; absent when no Region was checked (the archive alone). */
+  readonly global?: GlobalReport;
   /** The organization's archive, when this account owns `--archive-bucket`. */
   readonly archive?: ArchiveReport;
   /** True when no check failed. */
@@ -166,6 +185,8 @@ export interface OrganizationOptions extends VerifyOptions {
   readonly assumeRolePath?: string;
   /** External id the role's trust policy requires. @default - none sent */
   readonly externalId?: string;
+  /** Name of the tamper-guard SCP looked for above each account. @default TAMPER_GUARD_POLICY_NAME */
+  readonly guardPolicyName?: string;
 }
 
 /** How an account was read. */
@@ -182,7 +203,7 @@ export interface AccountReport {
   readonly roleArn?: string;
   /** The session verify read the account as (AssumeRole's AssumedRoleUser, or the caller). */
   readonly sessionArn?: string;
-  /** Worst status over its Regions; FAIL when unreachable, SKIP when not active. */
+  /** Worst status over its Regions and global checks; FAIL when unreachable, SKIP when not active. */
   readonly status: CheckStatus;
   /** Why the account could not be read, one line. */
   readonly error?: string;
@@ -192,6 +213,8 @@ export interface AccountReport {
   readonly requestedRegions: string[];
   /** Empty when the account could not be read. */
   readonly regions: RegionReport[];
+  /** The account's global checks (the library's IAM path, the tamper guard); absent when it could not be read. */
+  readonly global?: GlobalReport;
 }
 
 /** Everything the organization mode found. */
@@ -200,10 +223,12 @@ export interface OrganizationReport {
   readonly callerArn: string;
   readonly partition: string;
   readonly accounts: AccountReport[];
-  /** True when no account-Region failed and every account could be read. */
+  /** True when no account-Region and no account's global checks failed, and every account could be read. */
   readonly ok: boolean;
   /** Account-Regions by worst status; an unreachable account's Regions count as FAIL. */
   readonly counts: Record<CheckStatus, number>;
+  /** Accounts read, by the worst status of their global checks. */
+  readonly globalCounts: Record<CheckStatus, number>;
   /** Accounts whose role could not be assumed. */
   readonly unreachable: number;
 }
@@ -211,7 +236,7 @@ export interface OrganizationReport {
 /** Outcome of `runOrganization`, as `VerifyOutcome`. */
 export interface OrganizationOutcome {
   readonly report?: OrganizationReport;
-  /** 0: nothing failed; 1: an account-Region failed or an account could not be read; 2: usage, credential or listing error. */
+  /** 0: nothing failed; 1: an account-Region or an account's global checks failed, or an account could not be read; 2: usage, credential or listing error. */
   readonly exitCode: 0 | 1 | 2;
   readonly error?: string;
 }

@@ -79,7 +79,7 @@ test('exit 0 with a table when nothing fails; exit 1 and JSON when a check fails
   expect(healthy.stdout).toMatch(/^us-east-1 {2}\[/m);
   expect(healthy.stdout).toMatch(/^ {2}PASS {2}Model invocation logging enabled/m);
   expect(healthy.stdout).toMatch(/^ {2}PASS {2}nOps may read the prefix/m);
-  expect(healthy.stdout).toMatch(/PASS: nothing failed in 1 Region\n$/);
+  expect(healthy.stdout).toMatch(/PASS: nothing failed in 1 Region and the global checks\n$/);
   expect(healthy.code).toBe(0);
 
   expect(off.code).toBe(1);
@@ -132,8 +132,9 @@ test('organization mode as a process: healthy, logging off and unreachable accou
   const lines = run.stdout.split('\r\n');
   expect(lines[0]).toBe('account,name,region,status,access,s3_data_prefix,last_log,problem,fix');
   expect(lines.slice(1, -1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
-    `${HEALTHY},,us-east-1,PASS,assumed-role`, `${HEALTHY},,eu-west-1,PASS,assumed-role`,
-    `${LOGGING_OFF},,us-east-1,FAIL,assumed-role`, `${LOGGING_OFF},,eu-west-1,FAIL,assumed-role`,
+    // The caller's fake account is in no organization: the SCPs above the accounts cannot be read (WARN).
+    `${HEALTHY},,us-east-1,PASS,assumed-role`, `${HEALTHY},,eu-west-1,PASS,assumed-role`, `${HEALTHY},,global,WARN,assumed-role`,
+    `${LOGGING_OFF},,us-east-1,FAIL,assumed-role`, `${LOGGING_OFF},,eu-west-1,FAIL,assumed-role`, `${LOGGING_OFF},,global,WARN,assumed-role`,
     `${UNREACHABLE},,us-east-1,FAIL,unreachable`, `${UNREACHABLE},,eu-west-1,FAIL,unreachable`,
   ]);
   expect(lines[1].split(',')[5]).toMatch(/^s3:\/\/[a-z0-9.-]+\/bedrock\/$/);

@@ -8,6 +8,7 @@
 import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BedrockInvocationLoggingStack, BedrockInvocationLoggingStackProps } from '../../../lib';
+import { IAM_PATH } from '../../../lib/shared/facts';
 import { ACCOUNT, REGION, TemplateResolver } from '../../../test/support/security/resolve';
 
 // The handler owns the custom resource's property names and flags; read them from it, as the construct does.
@@ -26,6 +27,10 @@ export interface NamedPolicy { readonly name: string; readonly policy: PolicyDoc
 export interface Deployed {
   readonly account: string;
   readonly region: string;
+  /** The stack's name in this Region. */
+  readonly stackName: string;
+  /** The roles the stack creates on the library's IAM path (generated names). */
+  readonly libraryRoles: ReadonlyArray<{ readonly logicalId: string; readonly name: string; readonly arn: string; readonly trust: PolicyDocument }>;
   /** What the custom resource puts: GetModelInvocationLoggingConfiguration's `loggingConfig`. */
   readonly loggingConfig: Record<string, Json>;
   readonly bucketName: string;
@@ -85,7 +90,8 @@ function synthesize(props: BedrockInvocationLoggingStackProps): Record<string, J
 
 function read(props: BedrockInvocationLoggingStackProps, account: string, region: string): Deployed {
   const template = synthesize(props);
-  const resolver = new TemplateResolver(template, { stackName: region === REGION ? STACK_NAME : `${STACK_NAME}-${region}`, account, region });
+  const stackName = region === REGION ? STACK_NAME : `${STACK_NAME}-${region}`;
+  const resolver = new TemplateResolver(template, { stackName, account, region });
   const resources = resolver.resolveTemplate().Resources as Record<string, Json>;
   const ofType = (type: string): Array<[string, Json]> => Object.entries(resources).filter(([, r]) => r.Type === type);
   const one = <T>(items: T[], what: string): T => {
@@ -136,9 +142,14 @@ function read(props: BedrockInvocationLoggingStackProps, account: string, region
     };
   }
 
+  const libraryRoles = ofType('AWS::IAM::Role').filter(([, r]) => r.Properties.Path === IAM_PATH)
+    .map(([id, r]) => ({ logicalId: id, name: resolver.ref(id), arn: resolver.getAtt(id, 'Arn'), trust: r.Properties.AssumeRolePolicyDocument }));
+
   return {
     account,
     region,
+    stackName,
+    libraryRoles,
     loggingConfig,
     bucketName,
     prefix: s3Config.keyPrefix,

@@ -25,6 +25,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Deployed, deployed, NamedPolicy, NOPS_ROLE, PolicyDocument } from './deployed';
+import { answerPolicyOperation, FakePolicy, POLICY_OPERATIONS } from './fake-organization-policies';
 
 /** The default deployment: the app's stack with a KMS key and the nOps grant, as synthesized. */
 const DEFAULT = deployed({ createEncryptionKey: true });
@@ -74,6 +75,22 @@ export interface FakeRole {
   trust: unknown;
   /** Identity policies attached to the role; IAM's simulator (here @cloud-copilot/iam-simulate) evaluates them. */
   policies: NamedPolicy[];
+  /** When IAM created it (ISO 8601). @default '2024-01-01T00:00:00Z' */
+  createDate?: string;
+  /** The Region IAM says it was last used in (GetRole's RoleLastUsed). @default - no use on record */
+  lastUsedRegion?: string;
+}
+
+/** A CloudFormation stack, as DescribeStackResources answers for it. */
+export interface FakeStack {
+  readonly name: string;
+  readonly resources: ReadonlyArray<{
+    readonly logicalId: string;
+    readonly type: string;
+    readonly physicalId: string;
+    /** @default 'CREATE_COMPLETE' */
+    readonly status?: string;
+  }>;
 }
 
 export interface SimulationRequest {
@@ -96,9 +113,11 @@ export interface FakeAccount {
   /** Log groups per Region. */
   logGroups: Record<string, Array<{ logGroupName: string; retentionInDays?: number; kmsKeyId?: string }>>;
   roles: Record<string, FakeRole>;
+  /** CloudFormation stacks per Region (the ones that created the library's roles). @default - none */
+  stacks?: Record<string, FakeStack[]>;
   /** Overrides the simulator with fixed decisions. @default - the roles' policies are evaluated */
   simulate?: (request: SimulationRequest) => { decision: Decision; matched?: string[] };
-  /** S3 and IAM operations refused to the caller with AccessDenied, for example `GetBucketPolicy` or `ListBuckets`. */
+  /** S3, IAM and CloudFormation operations refused to the caller with AccessDenied, for example `GetBucketPolicy` or `ListBuckets`. */
   refuse?: string[];
   /** Answer GetCallerIdentity with this error. */
   stsError?: { status: number; code: string; message: string };
@@ -118,6 +137,14 @@ export interface FakeOrganization {
   readonly admins: string[];
   /** Per OU or root id: its accounts and its child OU ids. */
   readonly parents: Record<string, { readonly accounts: FakeOrganizationAccount[]; readonly children: string[] }>;
+  /** The management account (DescribeOrganization). @default admins[0] */
+  readonly management?: string;
+  /** Service control policies by id (fake-organization-policies.ts). @default - none */
+  readonly policies?: Record<string, FakePolicy>;
+  /** Per target (account, OU or root id): the ids of the SCPs attached to it. @default - none */
+  readonly attachments?: Record<string, string[]>;
+  /** Operations refused to the admins with AccessDeniedException, for example `ListParents`. */
+  readonly refuse?: string[];
 }
 
 /** A StackSet, as ListStackInstances lists it. */
@@ -151,6 +178,8 @@ export interface RecordedCall {
   readonly operation: string;
   readonly method: string;
   readonly path: string;
+  /** The parameters of a query (IAM, STS, CloudFormation) or JSON 1.1 (Organizations) request. */
+  readonly input?: Record<string, unknown>;
 }
 
 /**
@@ -186,8 +215,9 @@ function bucketFromTemplate(d: Deployed, objects: FakeObject[]): FakeBucket {
 
 /**
  * An account where `d` was deployed in its Region and Bedrock has logged: what the stack wrote (the
- * logging configuration, bucket, bucket policy, key policy, nOps grant, CloudWatch destination),
- * the nOps role with that grant and nOps's own Deny, and log objects written two hours before `now`.
+ * logging configuration, bucket, bucket policy, key policy, nOps grant, CloudWatch destination, its
+ * roles on the library's IAM path and the stack holding them), the nOps role with that grant and
+ * nOps's own Deny, and log objects written two hours before `now`.
  */
 export function accountFrom(d: Deployed, now: Date): FakeAccount {
   const hour = new Date(now.getTime() - 2 * 3600_000);
@@ -218,12 +248,18 @@ export function accountFrom(d: Deployed, now: Date): FakeAccount {
       },
     },
   };
+  // The roles the stack creates on the library's IAM path, and the stack that holds them.
+  for (const role of d.libraryRoles) {
+    // Its handler (or Bedrock, S3, EventBridge) uses it in the stack's Region.
+    account.roles[role.name] ??= { arn: role.arn, trust: role.trust, policies: [], lastUsedRegion: d.region };
+  }
+  account.stacks = { [d.region]: [{ name: d.stackName, resources: d.libraryRoles.map((r) => ({ logicalId: r.logicalId, type: 'AWS::IAM::Role', physicalId: r.name })) }] };
   if (d.cloudWatch) {
     account.logGroups[d.region] = [
       { logGroupName: `${d.cloudWatch.logGroupName}-other` },
       { logGroupName: d.cloudWatch.logGroupName, ...(d.cloudWatch.retentionInDays !== undefined ? { retentionInDays: d.cloudWatch.retentionInDays } : {}) },
     ];
-    account.roles[d.cloudWatch.roleName] = { arn: d.cloudWatch.roleArn, trust: d.cloudWatch.trust, policies: [] };
+    account.roles[d.cloudWatch.roleName] = { arn: d.cloudWatch.roleArn, trust: d.cloudWatch.trust, policies: [], lastUsedRegion: d.region };
   }
   return account;
 }
@@ -455,8 +491,8 @@ export class FakeAws {
     this.sessions.clear();
   }
 
-  private record(who: Principal, service: string, region: string, operation: string, req: http.IncomingMessage): void {
-    this.calls.push({ account: who.account.account, service, region, operation, method: req.method ?? '', path: req.url ?? '' });
+  private record(who: Principal, service: string, region: string, operation: string, req: http.IncomingMessage, input?: Record<string, unknown>): void {
+    this.calls.push({ account: who.account.account, service, region, operation, method: req.method ?? '', path: req.url ?? '', ...(input ? { input } : {}) });
   }
 
   /** Who signed: the caller (the environment's key) or a session AssumeRole issued, whose token must come with it. */
@@ -618,7 +654,7 @@ export class FakeAws {
   private async iam(who: Principal, req: http.IncomingMessage, body: string, region: string): Promise<Reply> {
     const form = new URLSearchParams(body);
     const action = form.get('Action') ?? `Unknown:${req.method}`;
-    this.record(who, 'iam', region, action, req);
+    this.record(who, 'iam', region, action, req, Object.fromEntries(form));
     if (who.account.refuse?.includes(action)) {
       return queryError(IAM_NS, 403, 'AccessDenied', `User: ${who.arn} is not authorized to perform: iam:${action}`);
     }
@@ -629,18 +665,18 @@ export class FakeAws {
         return queryError(IAM_NS, 404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
       }
       const path = role.arn.slice(role.arn.indexOf(':role') + 5, role.arn.lastIndexOf('/') + 1);
-      return xml(`<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><RoleId>AROAFAKE</RoleId><RoleName>${name}</RoleName><Arn>${role.arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></Role></GetRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetRoleResponse>`);
+      return xml(`<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><RoleId>AROAFAKE</RoleId><RoleName>${name}</RoleName><Arn>${role.arn}</Arn><CreateDate>${role.createDate ?? '2024-01-01T00:00:00Z'}</CreateDate>${role.lastUsedRegion ? `<RoleLastUsed><LastUsedDate>2026-03-10T08:00:00Z</LastUsedDate><Region>${role.lastUsedRegion}</Region></RoleLastUsed>` : ''}</Role></GetRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetRoleResponse>`);
     }
     if (action === 'ListRoles') {
-      // Two roles a page, so that every caller follows Marker.
-      const names = Object.keys(who.account.roles).sort();
+      // Two roles a page, so that every caller follows Marker; PathPrefix as IAM applies it (a prefix of the path).
+      const pathOf = (arn: string): string => arn.slice(arn.indexOf(':role') + 5, arn.lastIndexOf('/') + 1);
+      const names = Object.keys(who.account.roles).filter((name) => pathOf(who.account.roles[name].arn).startsWith(form.get('PathPrefix') ?? '/')).sort();
       const start = Number(form.get('Marker') ?? 0);
       const page = names.slice(start, start + 2);
       const more = start + 2 < names.length;
       const members = page.map((name) => {
-        const arn = who.account.roles[name].arn;
-        const path = arn.slice(arn.indexOf(':role') + 5, arn.lastIndexOf('/') + 1);
-        return `<member><Path>${path}</Path><RoleName>${name}</RoleName><RoleId>AROAFAKE</RoleId><Arn>${arn}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></member>`;
+        const role = who.account.roles[name];
+        return `<member><Path>${pathOf(role.arn)}</Path><RoleName>${name}</RoleName><RoleId>AROAFAKE</RoleId><Arn>${role.arn}</Arn><CreateDate>${role.createDate ?? '2024-01-01T00:00:00Z'}</CreateDate></member>`;
       }).join('');
       return xml(`<ListRolesResponse xmlns="${IAM_NS}"><ListRolesResult><IsTruncated>${more}</IsTruncated>${more ? `<Marker>${start + 2}</Marker>` : ''}<Roles>${members}</Roles></ListRolesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListRolesResponse>`);
     }
@@ -718,18 +754,25 @@ export class FakeAws {
     return xml(`<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult><AssumedRoleUser><Arn>${arn}</Arn><AssumedRoleId>AROAFAKE:${sessionName}</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>fake-secret-${accessKeyId}</SecretAccessKey><SessionToken>${token}</SessionToken><Expiration>${expiration}</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`);
   }
 
-  /** ListAccountsForParent and ListChildren (OUs), PAGE_SIZE at a time, to the organization's admins only. */
+  /**
+   * ListAccountsForParent and ListChildren (OUs), PAGE_SIZE at a time, and the SCP operations
+   * (fake-organization-policies.ts), to the organization's admins only.
+   */
   private organizations(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSOrganizationsV20161128\./, '') || `Unknown:${req.method}`;
-    this.record(who, 'organizations', region, operation, req);
+    const input = JSON.parse(body || '{}') as { ParentId?: string; NextToken?: string; ChildType?: string };
+    this.record(who, 'organizations', region, operation, req, input);
     const org = this.organization;
     if (!org) {
       return jsonError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
     }
-    if (!org.admins.includes(who.account.account)) {
+    if (!org.admins.includes(who.account.account) || org.refuse?.includes(operation)) {
       return jsonError(400, 'AccessDeniedException', 'You don\'t have permissions to access this resource.');
     }
-    const input = JSON.parse(body || '{}') as { ParentId?: string; NextToken?: string; ChildType?: string };
+    if (POLICY_OPERATIONS.includes(operation)) {
+      const answer = answerPolicyOperation(org, operation, input as Record<string, string | undefined>, PAGE_SIZE);
+      return 'output' in answer ? json(answer.output) : jsonError(...answer.error);
+    }
     const parent = org.parents[input.ParentId ?? ''];
     if (!parent) {
       return jsonError(400, 'ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.');
@@ -759,11 +802,20 @@ export class FakeAws {
     return jsonError(400, 'InvalidInputException', `read-only fake: ${operation} ${input.ChildType ?? ''}`);
   }
 
-  /** ListStackInstances, PAGE_SIZE at a time, in the StackSet's home Region and with the caller's CallAs only. */
+  /**
+   * ListStackInstances, PAGE_SIZE at a time, in the StackSet's home Region and with the caller's
+   * CallAs only; DescribeStackResources by PhysicalResourceId in the account's stacks of the Region.
+   */
   private cloudformation(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {
     const form = new URLSearchParams(body);
     const action = form.get('Action') ?? `Unknown:${req.method}`;
-    this.record(who, 'cloudformation', region, action, req);
+    this.record(who, 'cloudformation', region, action, req, Object.fromEntries(form));
+    if (who.account.refuse?.includes(action)) {
+      return queryError(CFN_NS, 403, 'AccessDenied', `User: ${who.arn} is not authorized to perform: cloudformation:${action}`);
+    }
+    if (action === 'DescribeStackResources') {
+      return this.describeStackResources(who, form.get('PhysicalResourceId') ?? '', region);
+    }
     if (action !== 'ListStackInstances') {
       return queryError(CFN_NS, 400, 'InvalidAction', `read-only fake: ${action}`);
     }
@@ -777,6 +829,17 @@ export class FakeAws {
     const next = start + PAGE_SIZE < set.instances.length ? `<NextToken>${start + PAGE_SIZE}</NextToken>` : '';
     const members = items.map((i) => `<member><StackSetId>${name}:00000000-0000-0000-0000-000000000000</StackSetId><Region>${i.region}</Region><Account>${i.account}</Account><StackId>arn:aws:cloudformation:${i.region}:${i.account}:stack/StackSet-${name}-x/00000000</StackId><Status>CURRENT</Status><StackInstanceStatus><DetailedStatus>SUCCEEDED</DetailedStatus></StackInstanceStatus><DriftStatus>NOT_CHECKED</DriftStatus></member>`);
     return xml(`<ListStackInstancesResponse xmlns="${CFN_NS}"><ListStackInstancesResult><Summaries>${members.join('')}</Summaries>${next}</ListStackInstancesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListStackInstancesResponse>`);
+  }
+
+  /** The resources of the stack that holds `physicalId` in `region`; CloudFormation's ValidationError when none does. */
+  private describeStackResources(who: Principal, physicalId: string, region: string): Reply {
+    const stack = (who.account.stacks?.[region] ?? []).find((st) => st.resources.some((r) => r.physicalId === physicalId));
+    if (!stack) {
+      return queryError(CFN_NS, 400, 'ValidationError', `Stack for ${physicalId} does not exist`);
+    }
+    const stackId = `arn:aws:cloudformation:${region}:${who.account.account}:stack/${stack.name}/00000000-0000-0000-0000-000000000000`;
+    const members = stack.resources.map((r) => `<member><StackId>${stackId}</StackId><StackName>${stack.name}</StackName><LogicalResourceId>${r.logicalId}</LogicalResourceId><PhysicalResourceId>${xmlEscape(r.physicalId)}</PhysicalResourceId><ResourceType>${r.type}</ResourceType><Timestamp>2025-01-01T00:00:00Z</Timestamp><ResourceStatus>${r.status ?? 'CREATE_COMPLETE'}</ResourceStatus></member>`);
+    return xml(`<DescribeStackResourcesResponse xmlns="${CFN_NS}"><DescribeStackResourcesResult><StackResources>${members.join('')}</StackResources></DescribeStackResourcesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStackResourcesResponse>`);
   }
 
   private kms(who: Principal, req: http.IncomingMessage, body: string, region: string): Reply {

@@ -72,13 +72,13 @@ export async function verify(account: FakeAccount, options: VerifyOptions = OPTI
   return runVerify(options, { clients, now: () => NOW });
 }
 
-/** The rows of the printed table: region -> check title -> status. */
+/** The rows of the printed table: region (or `global`, the account's global checks) -> check title -> status. */
 export function tableRows(outcome: VerifyOutcome): Record<string, Record<string, CheckStatus>> {
   const rows: Record<string, Record<string, CheckStatus>> = {};
   let region = '';
   const titles = Object.values(CHECK_TITLES).sort((a, b) => b.length - a.length);
   for (const line of formatTable(outcome.report!).split('\n')) {
-    const header = /^([a-z]{2}(?:-[a-z]+)+-\d+)\s+\[/.exec(line);
+    const header = /^([a-z]{2}(?:-[a-z]+)+-\d+|global)\s+\[/.exec(line);
     if (header) {
       region = header[1];
       rows[region] = {};

@@ -4,6 +4,8 @@
  * template), a member with logging off, a member whose role cannot be assumed, and a suspended one;
  * an OU tree and a StackSet over them.
  */
+import { BedrockTamperGuardPolicy } from '../../../lib';
+import { TAMPER_GUARD_POLICY_NAME } from '../../../lib/guard/facts';
 import { deployed } from './deployed';
 import { accountFrom, FakeAccount, FakeOrganization, FakeStackSet } from './fake-aws';
 
@@ -53,6 +55,7 @@ export function deployedAccount(account: string, regions: string[], now: Date, n
     Object.assign(merged.buckets, one.buckets);
     Object.assign(merged.keys, one.keys);
     Object.assign(merged.logGroups, one.logGroups);
+    merged.stacks = { ...merged.stacks, ...one.stacks };
     for (const [name, role] of Object.entries(one.roles)) {
       const existing = merged.roles[name];
       // One nOps role per account; each Region's stack adds its own policies (same logical ids, so named apart by Region).
@@ -78,19 +81,41 @@ export function management(): FakeAccount {
   return { ...emptyAccount(MANAGEMENT), callerArn: `arn:aws:sts::${MANAGEMENT}:assumed-role/OrgAdmin/admin@example.com` };
 }
 
+/** The ids of the SCPs: AWS's FullAWSAccess, and the tamper guard as BedrockTamperGuard deploys it. */
+export const FULL_ACCESS = 'p-FullAWSAccess';
+export const GUARD = 'p-tamperguard1';
+
+const TREE: FakeOrganization['parents'] = {
+  [ROOT]: { accounts: [{ id: MANAGEMENT, name: 'management' }], children: [WORKLOADS_OU, SANDBOX_OU] },
+  [WORKLOADS_OU]: { accounts: [{ id: HEALTHY, name: 'prod' }], children: [TEAM_OU] },
+  [TEAM_OU]: { accounts: [{ id: LOGGING_OFF, name: 'team-dev' }, { id: UNREACHABLE, name: 'team-legacy' }], children: [] },
+  [SANDBOX_OU]: { accounts: [{ id: SUSPENDED, name: 'old-sandbox', state: 'SUSPENDED' }], children: [] },
+};
+
+/**
+ * The organization's SCPs: FullAWSAccess attached to every root, OU and account (as Organizations
+ * does), and the tamper guard (named `guardName`, its document from the library) attached to
+ * `guardAt` (none: not attached).
+ */
+export function withGuard(guardAt: string[], guardName = TAMPER_GUARD_POLICY_NAME): FakeOrganization {
+  const targets = [...Object.keys(TREE), ...Object.values(TREE).flatMap((p) => p.accounts.map((a) => a.id))];
+  return {
+    admins: [MANAGEMENT],
+    parents: TREE,
+    policies: {
+      [FULL_ACCESS]: { name: 'FullAWSAccess', awsManaged: true, content: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+      [GUARD]: { name: guardName, content: BedrockTamperGuardPolicy.document() },
+    },
+    attachments: Object.fromEntries(targets.map((t) => [t, [FULL_ACCESS, ...(guardAt.includes(t) ? [GUARD] : [])]])),
+  };
+}
+
 /**
  * root: the management account, OU Workloads and OU Sandbox. Workloads: the healthy account and OU
- * Team (logging off, unreachable). Sandbox: the suspended account. Organizations lists one item a page.
+ * Team (logging off, unreachable). Sandbox: the suspended account. The tamper guard is attached to
+ * Workloads. Organizations lists one item a page.
  */
-export const ORGANIZATION: FakeOrganization = {
-  admins: [MANAGEMENT],
-  parents: {
-    [ROOT]: { accounts: [{ id: MANAGEMENT, name: 'management' }], children: [WORKLOADS_OU, SANDBOX_OU] },
-    [WORKLOADS_OU]: { accounts: [{ id: HEALTHY, name: 'prod' }], children: [TEAM_OU] },
-    [TEAM_OU]: { accounts: [{ id: LOGGING_OFF, name: 'team-dev' }, { id: UNREACHABLE, name: 'team-legacy' }], children: [] },
-    [SANDBOX_OU]: { accounts: [{ id: SUSPENDED, name: 'old-sandbox', state: 'SUSPENDED' }], children: [] },
-  },
-};
+export const ORGANIZATION: FakeOrganization = withGuard([WORKLOADS_OU]);
 
 /** The StackSet deployed to the three active members: two Regions in two accounts, one in the third. */
 export const STACK_SETS: Record<string, FakeStackSet> = {

@@ -90,8 +90,11 @@ test('--accounts: healthy PASS with its S3 Data Prefix per Region, logging off F
   expect(tableRows(result.stdout)).toEqual([
     [HEALTHY, 'us-east-1', 'PASS', prefixOf('us-east-1')],
     [HEALTHY, 'eu-west-1', 'PASS', prefixOf('eu-west-1')],
+    // The account's global checks: its library roles all held by its stacks, the tamper guard attached above it.
+    [HEALTHY, 'global', 'PASS', ''],
     [LOGGING_OFF, 'us-east-1', 'FAIL', 'Model invocation logging enabled: model invocation logging is off in us-east-1'],
     [LOGGING_OFF, 'eu-west-1', 'FAIL', 'Model invocation logging enabled: model invocation logging is off in eu-west-1'],
+    [LOGGING_OFF, 'global', 'PASS', ''],
     // Clipped to 120 characters in the table (JSON and CSV carry it whole).
     [UNREACHABLE, 'all 2', 'FAIL', `could not assume arn:aws:iam::${UNREACHABLE}:role/${ROLE}: AccessDenied: User: arn:aws:sts::99998...`],
   ]);
@@ -105,9 +108,13 @@ test('--accounts: healthy PASS with its S3 Data Prefix per Region, logging off F
   // Each account was read with its own session's credentials (the fake routes by access key), in both Regions.
   const bedrock = fake.calls.filter((c) => c.service === 'bedrock').map((c) => `${c.account} ${c.region}`).sort();
   expect(bedrock).toEqual([`${HEALTHY} eu-west-1`, `${HEALTHY} us-east-1`, `${LOGGING_OFF} eu-west-1`, `${LOGGING_OFF} us-east-1`]);
-  expect(fake.calls.filter((c) => c.account === MANAGEMENT).map((c) => `${c.service}:${c.operation}`).sort()).toEqual([
+  // As the caller: AssumeRole into each account, and Organizations for the SCPs above the two read.
+  expect(fake.calls.filter((c) => c.account === MANAGEMENT && c.service !== 'organizations').map((c) => `${c.service}:${c.operation}`).sort()).toEqual([
     'sts:AssumeRole', 'sts:AssumeRole', 'sts:AssumeRole', 'sts:GetCallerIdentity',
   ]);
+  expect(new Set(fake.calls.filter((c) => c.service === 'organizations').map((c) => `${c.account} ${c.operation}`))).toEqual(new Set([
+    `${MANAGEMENT} ListParents`, `${MANAGEMENT} ListPoliciesForTarget`, `${MANAGEMENT} DescribeOrganization`,
+  ]));
 }, 60_000);
 
 test('--json: every account and Region with its checks, the access used, and the S3 Data Prefixes for nOps', async () => {
@@ -151,16 +158,18 @@ test('--csv: a header and one line per account and requested Region, fields quot
   expect(rows.map((r) => r.slice(0, 7))).toEqual([
     [HEALTHY, '', 'us-east-1', 'PASS', 'assumed-role', prefixOf('us-east-1'), LAST_LOG],
     [HEALTHY, '', 'eu-west-1', 'PASS', 'assumed-role', prefixOf('eu-west-1'), LAST_LOG],
+    [HEALTHY, '', 'global', 'PASS', 'assumed-role', '', ''],
     [LOGGING_OFF, '', 'us-east-1', 'FAIL', 'assumed-role', '', ''],
     [LOGGING_OFF, '', 'eu-west-1', 'FAIL', 'assumed-role', '', ''],
+    [LOGGING_OFF, '', 'global', 'PASS', 'assumed-role', '', ''],
     [UNREACHABLE, '', 'us-east-1', 'FAIL', 'unreachable', '', ''],
     [UNREACHABLE, '', 'eu-west-1', 'FAIL', 'unreachable', '', ''],
   ]);
   // Problems and fixes hold commas and quotes: they read back whole.
   const json = JSON.parse((await run([...LIST, '--json'])).stdout);
-  expect(rows[4].slice(7)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
-  expect(rows[4][8]).toContain('(README: "Verifying an organization")');
-  expect(rows[2][7]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
+  expect(rows[6].slice(7)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
+  expect(rows[6][8]).toContain('(README: "Verifying an organization")');
+  expect(rows[3][7]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
 }, 60_000);
 
 test('one --nops-role-name pattern finds each account\'s own nOps role, whatever its suffix', async () => {
@@ -195,6 +204,7 @@ test('a Region where Bedrock has not logged yet: WARN with its S3 Data Prefix, n
   expect(tableRows(result.stdout)).toEqual([
     [HEALTHY, 'us-east-1', 'PASS', prefixOf('us-east-1')],
     [HEALTHY, 'eu-west-1', 'WARN', `${prefixOf('eu-west-1')}  (WARN Bedrock has written logs)`],
+    [HEALTHY, 'global', 'PASS', ''],
   ]);
   expect(result.stdout).toMatch(/\nPASS: nothing failed in 2 account-Regions \(1 warning\)\n1 account-Region with logs: one nOps integration each/);
   resetOrganization(management(), accounts);
@@ -215,14 +225,18 @@ test('--organizational-unit r-...: every OU below, page by page; the caller\'s o
   expect(tableRows(result.stdout)).toEqual([
     [MANAGEMENT, 'management', 'us-east-1', 'FAIL', expect.stringContaining('logging is off')],
     [MANAGEMENT, 'management', 'eu-west-1', 'FAIL', expect.stringContaining('logging is off')],
+    // No SCP restricts the management account.
+    [MANAGEMENT, 'management', 'global', 'WARN', expect.stringContaining(`Tamper guard SCP attached: account ${MANAGEMENT} is the organization's management account`)],
     [HEALTHY, 'prod', 'us-east-1', 'PASS', prefixOf('us-east-1')],
     [HEALTHY, 'prod', 'eu-west-1', 'PASS', prefixOf('eu-west-1')],
+    [HEALTHY, 'prod', 'global', 'PASS', ''],
     [LOGGING_OFF, 'team-dev', 'us-east-1', 'FAIL', expect.stringContaining('logging is off')],
     [LOGGING_OFF, 'team-dev', 'eu-west-1', 'FAIL', expect.stringContaining('logging is off')],
+    [LOGGING_OFF, 'team-dev', 'global', 'PASS', ''],
     [UNREACHABLE, 'team-legacy', 'all 2', 'FAIL', expect.stringContaining('could not assume')],
     [SUSPENDED, 'old-sandbox', 'all 2', 'SKIP', 'the account is SUSPENDED: not read'],
   ]);
-  expect(result.stdout).toMatch(/\nFAIL: 6 of 10 account-Regions failed; 1 account could not be read, 1 account not active \(skipped\)\n2 account-Regions with logs/);
+  expect(result.stdout).toMatch(/\nFAIL: 6 of 10 account-Regions failed; 1 account could not be read, 1 account not active \(skipped\), global warnings in 1 account\n2 account-Regions with logs/);
   // One item a page: root (1 account, 2 OUs), Workloads (1, 1), Team (2, 0), Sandbox (1, 0).
   const organizations = fake.calls.filter((c) => c.service === 'organizations');
   expect(organizations.filter((c) => c.operation === 'ListAccountsForParent')).toHaveLength(1 + 1 + 2 + 1);
@@ -267,7 +281,10 @@ test('--stack-set: its accounts in their stack instance Regions, listed in the h
   expect(fake.assumeRoles).toEqual([]);
   const asAdmin = await run(['--stack-set', STACK_SET, '--regions', 'us-east-1', '--assume-role-name', ROLE, '--call-as', 'DELEGATED_ADMIN']);
   expect(asAdmin.code).toBe(1);
-  expect(tableRows(asAdmin.stdout).map((r) => r.slice(0, 3))).toEqual([[HEALTHY, 'us-east-1', 'PASS'], [LOGGING_OFF, 'us-east-1', 'FAIL'], [UNREACHABLE, 'all 1', 'FAIL']]);
+  // (This administrator's fake account is in no organization: the SCPs above the accounts cannot be read, a WARN.)
+  expect(tableRows(asAdmin.stdout).map((r) => r.slice(0, 3))).toEqual([
+    [HEALTHY, 'us-east-1', 'PASS'], [HEALTHY, 'global', 'WARN'], [LOGGING_OFF, 'us-east-1', 'FAIL'], [LOGGING_OFF, 'global', 'WARN'], [UNREACHABLE, 'all 1', 'FAIL'],
+  ]);
 
   // GIVEN the wrong home Region
   resetOrganization();
@@ -288,7 +305,7 @@ test('--assume-role-path and --external-id reach AssumeRole; without the externa
 
   resetOrganization(management(), accounts);
   const withId = await run([...argv, '--external-id', 'ext-1234']);
-  expect(tableRows(withId.stdout)).toEqual([[LOGGING_OFF, 'us-east-1', 'FAIL', expect.stringContaining('logging is off')]]);
+  expect(tableRows(withId.stdout)).toEqual([[LOGGING_OFF, 'us-east-1', 'FAIL', expect.stringContaining('logging is off')], [LOGGING_OFF, 'global', 'PASS', '']]);
   expect(fake.assumeRoles).toEqual([{ callerAccount: MANAGEMENT, roleArn: `arn:aws:iam::${LOGGING_OFF}:role/audit/BedrockLoggingVerify`, sessionName: ROLE_SESSION_NAME, externalId: 'ext-1234', granted: true }]);
 }, 60_000);
 
@@ -343,7 +360,8 @@ test('only read-only calls: AssumeRole is the one STS call beside GetCallerIdent
   const operations = [...new Set(fake.calls.map((c) => `${c.service}:${c.operation}`))].sort();
   expect(operations.filter((o) => !READ_ONLY_OPERATION.test(o.split(':')[1]))).toEqual([]);
   expect(operations.filter((o) => /^(sts|organizations|cloudformation):/.test(o))).toEqual([
-    'organizations:ListAccountsForParent', 'organizations:ListChildren', 'sts:AssumeRole', 'sts:GetCallerIdentity',
+    'cloudformation:DescribeStackResources', 'organizations:DescribeOrganization', 'organizations:ListAccountsForParent',
+    'organizations:ListChildren', 'organizations:ListParents', 'organizations:ListPoliciesForTarget', 'sts:AssumeRole', 'sts:GetCallerIdentity',
   ]);
   for (const call of fake.calls.filter((c) => c.service === 's3' || c.service === 'bedrock')) {
     expect(['GET', 'HEAD']).toContain(call.method);

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { main } from '../src/cli';
 import { CSV_COLUMNS } from '../src/organization-report';
 import { fake, NOW, useFakeAccount } from './harness';
-import { emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, STACK_SET, STACK_SETS, withRole } from './organization-world';
+import {
+  emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, ROOT, STACK_SET, STACK_SETS, withGuard, withRole, WORKLOADS_OU,
+} from './organization-world';
 
 useFakeAccount();
 
@@ -54,7 +56,12 @@ const IAM_ACTION: Record<string, string> = {
   'sts:AssumeRole': 'sts:AssumeRole',
   'organizations:ListAccountsForParent': 'organizations:ListAccountsForParent',
   'organizations:ListChildren': 'organizations:ListChildren',
+  'organizations:ListParents': 'organizations:ListParents',
+  'organizations:ListPoliciesForTarget': 'organizations:ListPoliciesForTarget',
+  'organizations:DescribePolicy': 'organizations:DescribePolicy',
+  'organizations:DescribeOrganization': 'organizations:DescribeOrganization',
   'cloudformation:ListStackInstances': 'cloudformation:ListStackInstances',
+  'cloudformation:DescribeStackResources': 'cloudformation:DescribeStackResources',
 };
 
 /** The Allow actions of a policy document in the README. */
@@ -80,8 +87,8 @@ test('the README\'s organization commands run as written: a list, an OU as CSV, 
   // The OU holds the healthy account and, in a child OU, one with logging off and one without the role.
   expect({ code: csv.code, stderr: csv.stderr }).toEqual({ code: 1, stderr: '' });
   expect(csv.stdout.split('\r\n').slice(1, -1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
-    `${HEALTHY},prod,us-east-1,PASS,assumed-role`, `${HEALTHY},prod,eu-west-1,PASS,assumed-role`,
-    '444455556666,team-dev,us-east-1,FAIL,assumed-role', '444455556666,team-dev,eu-west-1,FAIL,assumed-role',
+    `${HEALTHY},prod,us-east-1,PASS,assumed-role`, `${HEALTHY},prod,eu-west-1,PASS,assumed-role`, `${HEALTHY},prod,global,PASS,assumed-role`,
+    '444455556666,team-dev,us-east-1,FAIL,assumed-role', '444455556666,team-dev,eu-west-1,FAIL,assumed-role', '444455556666,team-dev,global,PASS,assumed-role',
     '777788889999,team-legacy,us-east-1,FAIL,unreachable', '777788889999,team-legacy,eu-west-1,FAIL,unreachable',
   ]);
 
@@ -101,8 +108,9 @@ test('the README\'s CSV header is the one printed', () => {
 test('the README\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
   const [trust, role, caller] = blocks('json');
   expect(JSON.parse(trust).Statement[0].Condition.StringEquals['aws:PrincipalOrgID']).toMatch(/^o-/);
-  // GIVEN an OU run and a StackSet run, with the nOps checks (the role found by pattern)
-  fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION, stackSets: STACK_SETS });
+  // GIVEN an OU run and a StackSet run, with the nOps checks (the role found by pattern), the guard under
+  // another name (so that its document is read too)
+  fake.reset(management(), { accounts: readmeMembers(), organization: withGuard([WORKLOADS_OU], 'org-bedrock-guard'), stackSets: STACK_SETS });
   const argv = ['--regions', 'us-east-1,eu-west-1', '--assume-role-name', 'BedrockInvocationLoggingVerify', '--nops-role-name', 'Nops-Integration-*'];
   await run(['--organizational-unit', 'ou-ab12-cdef3456', ...argv]);
   await run(['--stack-set', STACK_SET, ...argv]);
@@ -110,11 +118,22 @@ test('the README\'s policies cover every call verify makes: the read-only role i
   const made = (account: (a: string) => boolean): string[] => [...new Set(fake.calls.filter((c) => account(c.account)).map((c) => `${c.service}:${c.operation}`))]
     .filter((op) => op !== 'sts:GetCallerIdentity').map((op) => IAM_ACTION[op] ?? `unmapped ${op}`);
   const inMembers = made((a) => a !== MANAGEMENT);
-  expect(inMembers).toContain('iam:SimulatePrincipalPolicy');
+  expect(inMembers).toEqual(expect.arrayContaining(['iam:SimulatePrincipalPolicy', 'iam:ListRoles', 'cloudformation:DescribeStackResources']));
   expect(inMembers.filter((a) => !actions(role).includes(a))).toEqual([]);
   const asCaller = made((a) => a === MANAGEMENT);
-  expect(asCaller.sort()).toEqual(['cloudformation:ListStackInstances', 'organizations:ListAccountsForParent', 'organizations:ListChildren', 'sts:AssumeRole']);
+  expect(asCaller.sort()).toEqual([
+    'cloudformation:ListStackInstances', 'organizations:DescribeOrganization', 'organizations:DescribePolicy', 'organizations:ListAccountsForParent',
+    'organizations:ListChildren', 'organizations:ListParents', 'organizations:ListPoliciesForTarget', 'sts:AssumeRole',
+  ]);
   expect(asCaller.filter((a) => !actions(caller).includes(a))).toEqual([]);
   // No read of log contents: the role has no s3:GetObject.
   expect(actions(role)).not.toContain('s3:GetObject');
+}, 60_000);
+
+test('the README\'s example table is the one printed for the whole organization (r-...) of verify\'s tests', async () => {
+  const shown = /```\n(Organization: [\s\S]*?)```/.exec(SECTION)![1];
+  fake.reset(management(), { accounts: members(NOW), organization: ORGANIZATION });
+  const printed = await run(['--organizational-unit', ROOT, '--regions', 'us-east-1,eu-west-1', '--assume-role-name', 'OrganizationAccountAccessRole']);
+  expect(printed.code).toBe(1);
+  expect(printed.stdout).toBe(shown);
 }, 60_000);

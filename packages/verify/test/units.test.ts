@@ -6,6 +6,8 @@ import { READ_ONLY_OPERATION } from '../src/clients';
 import { isRoleNamePattern } from '../src/nops-role';
 import { validateOptions } from '../src/run';
 import { UsageError } from '../src/types';
+import { isTamperGuardDocument } from '../src/checks/tamper-guard';
+import { BedrockTamperGuardPolicy } from '../../../lib';
 
 describe('parseVerifyArgs', () => {
   test('regions by comma or repeated, role ARN to name, prefix normalised', () => {
@@ -200,4 +202,22 @@ test('errors: network codes through causes, one line at most 300 characters', ()
   expect(networkCode(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }))).toBeUndefined();
   expect(errorLine(Object.assign(new Error('first\nsecond'), { name: 'NoSuchBucket' }))).toBe('NoSuchBucket: first');
   expect(errorLine(new Error('y'.repeat(400))).length).toBe(300);
+});
+
+describe('isTamperGuardDocument: the guard under any name, by what it denies and to whom', () => {
+  test('the guard as the library generates it, with or without a break-glass role, minified or not', () => {
+    expect(isTamperGuardDocument(BedrockTamperGuardPolicy.toJson())).toBe(true);
+    expect(isTamperGuardDocument(JSON.stringify(BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' }), null, 2))).toBe(true);
+  });
+
+  test('not the guard: AWS\'s FullAWSAccess, a Deny with another condition, without the library\'s exemption, on another resource, broken JSON', () => {
+    const deny = (extra: Record<string, unknown>) => JSON.stringify({ Statement: [{ Effect: 'Deny', Action: 'bedrock:*', Resource: '*', Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/cdk-bedrock-invocation-logging/*'] } }, ...extra }] });
+    expect(isTamperGuardDocument(deny({}))).toBe(true);
+    expect(isTamperGuardDocument(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }))).toBe(false);
+    expect(isTamperGuardDocument(deny({ Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:*:iam::*:role/cdk-bedrock-invocation-logging/*' }, StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } } }))).toBe(false);
+    expect(isTamperGuardDocument(deny({ Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:*:iam::*:role/Admin' } } }))).toBe(false);
+    expect(isTamperGuardDocument(deny({ Resource: 'arn:aws:bedrock:*:*:foundation-model/*' }))).toBe(false);
+    expect(isTamperGuardDocument(deny({ Action: 's3:*' }))).toBe(false);
+    expect(isTamperGuardDocument('{not json')).toBe(false);
+  });
 });

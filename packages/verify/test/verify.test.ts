@@ -24,7 +24,8 @@ test('healthy account: every check passes, exit 0, the last log is found', async
   expect(detail(outcome, 'bedrock-writes')).toContain('last log 2026-03-10T10:32:00.000Z (2 h ago)');
   expect(detail(outcome, 'bedrock-writes')).toContain('_b.json.gz');
   expect(detail(outcome, 'kms-key-policy')).toContain(KEY_ARN);
-  expect(formatTable(outcome.report!)).toMatch(/PASS: nothing failed in 1 Region/);
+  expect(tableRows(outcome).global).toEqual({ [CHECK_TITLES['library-path-roles']]: 'PASS' });
+  expect(formatTable(outcome.report!)).toMatch(/PASS: nothing failed in 1 Region and the global checks\n$/);
 });
 
 test('only read-only operations reach the account', async () => {
@@ -32,7 +33,9 @@ test('only read-only operations reach the account', async () => {
   const operations = [...new Set(fake.calls.map((c) => `${c.service}:${c.operation}`))].sort();
   expect(operations).toEqual([
     'bedrock:GetModelInvocationLoggingConfiguration',
+    'cloudformation:DescribeStackResources',
     'iam:GetRole',
+    'iam:ListRoles',
     'iam:SimulatePrincipalPolicy',
     'kms:DescribeKey',
     'kms:GetKeyPolicy',
@@ -181,8 +184,9 @@ describe('--nops-role-name as a pattern (nOps names its role differently in each
     expectRows(outcome, 'us-east-1', S3_ONLY_SKIPS);
     expect(outcome.exitCode).toBe(0);
     expect(detail(outcome, 'nops-role')).toContain(`${NOPS_ROLE_ARN} (the one role that matches Nops-Integration-*)`);
-    // six roles, two a page: three ListRoles calls per Region, then GetRole on the name found
-    expect(fake.calls.filter((c) => c.operation === 'ListRoles')).toHaveLength(3);
+    // six roles, two a page: three ListRoles calls per Region, then GetRole on the name found (the
+    // global check lists the library's IAM path apart)
+    expect(fake.calls.filter((c) => c.operation === 'ListRoles' && c.input?.PathPrefix === undefined)).toHaveLength(3);
     expect(fake.calls.filter((c) => c.operation === 'GetRole').length).toBeGreaterThan(0);
   });
 
@@ -399,7 +403,8 @@ test('without --nops-role-name the nOps checks are skipped', async () => {
     ...S3_ONLY_SKIPS, 'nops-role': 'SKIP', 'nops-read-prefix': 'SKIP', 'nops-outside-prefix': 'SKIP', 'nops-kms-decrypt': 'SKIP',
   });
   expect(outcome.exitCode).toBe(0);
-  expect(fake.calls.some((c) => c.service === 'iam')).toBe(false);
+  // IAM only for the roles on the library's IAM path (the global check).
+  expect(fake.calls.filter((c) => c.service === 'iam').map((c) => [c.operation, c.input?.PathPrefix])).toEqual([['ListRoles', '/cdk-bedrock-invocation-logging/']]);
 });
 
 test('refused credentials and bad options: exit 2 with a one-line message', async () => {
@@ -467,6 +472,8 @@ test('the command line: --csv for one account: a header and a line per Region wi
     'account,name,region,status,access,s3_data_prefix,last_log,problem,fix',
     `${ACCOUNT},,us-east-1,PASS,caller,s3://${BUCKET}/${PREFIX}/,2026-03-10T10:32:00.000Z,,`,
     `${ACCOUNT},,eu-west-1,FAIL,caller,,,Model invocation logging enabled: model invocation logging is off in eu-west-1,"deploy BedrockInvocationLoggingStack to eu-west-1 (or the StackSet), or turn it on in the Bedrock console: Settings > Model invocation logging"`,
+    // The account's global checks: the library's roles, each held by the stack in us-east-1.
+    `${ACCOUNT},,global,PASS,caller,,,,`,
     '',
   ]);
 });

@@ -14,9 +14,25 @@ export interface RegionContext {
   readonly now: Date;
 }
 
-/** The rows of one Region, reported in `CHECK_IDS` order. */
+/** What an account's global checks work with: IAM and AWS Organizations are global, CloudFormation is not. */
+export interface GlobalContext {
+  readonly account: string;
+  readonly partition: string;
+  readonly options: VerifyOptions;
+  /** The Regions checked: where the library's stacks are looked for; IAM is read through the first one's endpoint. */
+  readonly regions: readonly string[];
+  /** Other Regions the library's stacks are known to be in (a StackSet's instances). @default - none */
+  readonly stackRegions?: readonly string[];
+  /** The clients of a Region checked, in the account read. */
+  readonly clientsFor: (region: string) => RegionClients;
+}
+
+/** The rows of one Region, reported in `CHECK_IDS` order (or of the account's global checks, in `order`). */
 export class Rows {
   private readonly rows = new Map<CheckId, CheckResult>();
+
+  constructor(private readonly order: readonly CheckId[] = [...CHECK_IDS, ...REPLICATION_CHECK_IDS]) {}
+
   /** The S3 destination as nOps takes it, once known. */
   public s3DataPrefix?: string;
   /** The newest invocation log found, once known. */
@@ -40,7 +56,7 @@ export class Rows {
   }
 
   public list(): CheckResult[] {
-    return [...CHECK_IDS, ...REPLICATION_CHECK_IDS].filter((id) => this.rows.has(id)).map((id) => this.rows.get(id)!);
+    return this.order.filter((id) => this.rows.has(id)).map((id) => this.rows.get(id)!);
   }
 }
 
