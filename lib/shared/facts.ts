@@ -160,3 +160,10 @@ export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b'
  * of `aws:PrincipalOrgID`.
  */
 export const ORGANIZATION_ID_PATTERN = '^o-[a-z0-9]{10,32}$';
+
+/**
+ * The tag on every KMS key the library creates (the log buckets' and the archive's keys, the tamper
+ * alert topic's key): keys have no name a policy can match, so the tamper-guard SCP names them by
+ * this tag (`aws:ResourceTag/KEY`). A key of your own is guarded too once it carries the tag.
+ */
+export const GUARDED_KEY_TAG = { key: 'cdk-bedrock-invocation-logging', value: 'guarded' } as const;
