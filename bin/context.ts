@@ -10,13 +10,13 @@ import { ArchiveObjectLockMode, BedrockLogArchiveStackProps, BedrockTamperGuardP
 
 export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cloudWatchLogs', 'kms', 'textDataDeliveryEnabled',
   'archiveBucket', 'archiveAccount', 'archiveKmsKeyArn',
-  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn',
+  'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn', 'executionRoleArns',
   'organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck',
   'analytics', 'analyticsRequestMetadataKeys', 'analyticsAccounts', 'analyticsRegions', 'alertTopic', 'alertEventBusArn'] as const;
 
 /** Context keys that only one rollout reads. */
 export const ROLLOUT_KEYS: Record<string, readonly string[]> = {
-  stackset: ['targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn'],
+  stackset: ['targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn', 'executionRoleArns'],
   archive: ['organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck'],
 };
 
@@ -115,17 +115,34 @@ export function parseInteger(key: string, value: unknown, min: number, max: numb
   return n;
 }
 
-/** `tamperGuard` and `breakGlassRoleArn` (rollout=stackset only): undefined unless the guard is on. */
+/**
+ * `tamperGuard`, `breakGlassRoleArn` and `executionRoleArns` (comma-separated; rollout=stackset only):
+ * undefined unless the guard is on.
+ */
 export function parseTamperGuard(context: Record<string, unknown>, errors: ErrorCollector): TamperGuardContext | undefined {
   const on = parseBoolean('tamperGuard', context.tamperGuard, errors);
   const breakGlassRoleArn = parseString('breakGlassRoleArn', context.breakGlassRoleArn, errors);
-  if (breakGlassRoleArn === undefined) return on ? {} : undefined;
+  const executionRoleArnsText = parseString('executionRoleArns', context.executionRoleArns, errors);
+  const given = (['breakGlassRoleArn', 'executionRoleArns'] as const).filter((k) => context[k] !== undefined);
   if (!on) {
-    if (context.tamperGuard === undefined || on === false) errors.add('context breakGlassRoleArn is only read with tamperGuard=true: add -c tamperGuard=true, or drop it');
+    if (given.length > 0 && (context.tamperGuard === undefined || on === false)) {
+      errors.add(`context ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} only read with tamperGuard=true: add -c tamperGuard=true, or drop ${given.length > 1 ? 'them' : 'it'}`);
+    }
     return undefined;
   }
-  BedrockTamperGuardPolicy.breakGlassRoleArnProblems(breakGlassRoleArn, 'context breakGlassRoleArn').forEach((p) => errors.add(p));
-  return { breakGlassRoleArn };
+  if (breakGlassRoleArn !== undefined) {
+    BedrockTamperGuardPolicy.breakGlassRoleArnProblems(breakGlassRoleArn, 'context breakGlassRoleArn').forEach((p) => errors.add(p));
+  }
+  let executionRoleArns: string[] | undefined;
+  if (executionRoleArnsText !== undefined) {
+    executionRoleArns = executionRoleArnsText.split(',').map((item) => item.trim());
+    if (executionRoleArns.some((item) => item === '')) {
+      errors.add(`context executionRoleArns=${JSON.stringify(executionRoleArnsText)} has an empty item: separate ARN patterns with single commas, for example -c executionRoleArns=arn:*:iam::*:role/AWSControlTowerExecution,arn:*:iam::*:role/AWSCloudFormationStackSetExecutionRole`);
+    } else {
+      BedrockTamperGuardPolicy.executionRoleArnsProblems(executionRoleArns, 'context executionRoleArns').forEach((p) => errors.add(p));
+    }
+  }
+  return { breakGlassRoleArn, executionRoleArns };
 }
 
 /** `alertTopic` or `alertEventBusArn`: undefined unless detection is on. */
@@ -143,6 +160,6 @@ export function parseAlerts(context: Record<string, unknown>, errors: ErrorColle
   return undefined;
 }
 
-export interface TamperGuardContext { readonly breakGlassRoleArn?: string }
+export interface TamperGuardContext { readonly breakGlassRoleArn?: string; readonly executionRoleArns?: string[] }
 
 export interface AlertContext { readonly eventBusArn?: string }

@@ -38,7 +38,11 @@ export function addTamperGuardStack(app: App, targetOuIds: string[], guard: Tamp
     ...appStackProps(),
     description: 'Tamper-guard service control policy for Amazon Bedrock model invocation logging, attached to the StackSet\'s target OUs (cdk-bedrock-invocation-logging)',
   });
-  const tamperGuard = new BedrockTamperGuard(stack, 'TamperGuard', { targetIds: targetOuIds, breakGlassRoleArn: guard.breakGlassRoleArn });
+  const tamperGuard = new BedrockTamperGuard(stack, 'TamperGuard', {
+    targetIds: targetOuIds,
+    breakGlassRoleArn: guard.breakGlassRoleArn,
+    executionRoleArns: guard.executionRoleArns,
+  });
   new CfnOutput(stack, 'TamperGuardPolicyId', {
     description: 'Service control policy attached to the target OUs: see the README, "Tamper guard", before deploying in a guarded account',
     value: tamperGuard.policy.attrId,

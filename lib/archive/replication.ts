@@ -68,6 +68,8 @@ export class ArchiveReplication extends Construct {
       archiveS3Endpoint: this.archiveKey ? viaS3(this.archiveKey.env.region) : undefined,
     }).map((json) => iam.PolicyStatement.fromJson(json));
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      // On the library's path, like the role (the tamper guard denies changing policies there).
+      path: IAM_PATH,
       // No description: the member template has little room (StackSets' inline TemplateBody); the Sids say it.
       statements,
       roles: [this.role],

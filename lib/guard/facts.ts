@@ -31,3 +31,12 @@ export const MAX_SCP_CHARACTERS = 5_120;
 
 /** An EventBridge event bus ARN (`arn:aws:events:REGION:ACCOUNT:event-bus/NAME`). */
 export const EVENT_BUS_ARN_PATTERN = `^arn:aws[a-z-]*:events:${REGION_PATTERN.slice(1, -1)}:\\d{12}:event-bus/[\\w.\\-/]{1,256}$`;
+
+/**
+ * The execution role of self-managed StackSets in each target account, by the name AWS documents
+ * (and Landing Zone Accelerator creates): deployers to name in `executionRoleArns`.
+ */
+export const SELF_MANAGED_STACKSETS_EXECUTION_ROLE_NAME = 'AWSCloudFormationStackSetExecutionRole';
+
+/** The role AWS Control Tower deploys through in each enrolled account. */
+export const CONTROL_TOWER_EXECUTION_ROLE_NAME = 'AWSControlTowerExecution';

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IAM_PATH } from '../shared/facts';
+import { tagGuardedKey } from '../shared/key';
 import { denyGrantsExceptForAwsServices } from '../shared/kms';
 import { GUARDED_BEDROCK_ACTIONS, GUARDED_BUCKET_OPERATIONS, guardedBucketNamePrefixes } from './private/coverage';
 
@@ -92,6 +93,9 @@ export class BedrockTamperDetection extends Construct {
         assumedBy: new iam.ServicePrincipal(EVENTS_PRINCIPAL).withConditions(thisAccountsRules(stack)),
       });
       const policy = new iam.ManagedPolicy(this, 'EventBusPolicy', {
+        // On the library's path: the tamper guard denies changing policies there, and a new default
+        // version of a policy elsewhere would change what this role may do.
+        path: IAM_PATH,
         description: 'Put events on the central event bus, nothing else',
         statements: [new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] })],
         roles: [this.eventBusRole],
@@ -120,6 +124,7 @@ export class BedrockTamperDetection extends Construct {
       conditions: thisAccountsRules(stack),
     }));
     this.topicEncryptionKey.addToResourcePolicy(denyGrantsExceptForAwsServices());
+    tagGuardedKey(this.topicEncryptionKey);
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'Bedrock invocation logging tamper alerts',
       masterKey: this.topicEncryptionKey,

@@ -1,13 +1,10 @@
-import { HANDLER_FUNCTION_NAME_PREFIX } from '../logging/facts';
-import { MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH, PARTITIONS, StatementJson, libraryRoleArnPattern } from '../shared/facts';
-import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from './facts';
 import { Token } from 'aws-cdk-lib';
-import { STATE_PARAMETER_NAME } from '../logging/facts';
+import { DEFAULT_STACK_SET_NAME, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH, PARTITIONS, StatementJson, libraryRoleArnPattern } from '../shared/facts';
+import { ErrorCollector, stackSetNameProblems } from '../shared/validation';
+import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from './facts';
 import {
-  GUARDED_BEDROCK_ACTIONS, GUARDED_BUCKET_OPERATIONS, GUARDED_FUNCTION_ACTIONS, GUARDED_OBJECT_ACTIONS, GUARDED_PARAMETER_ACTIONS,
-  GUARDED_ROLE_ACTIONS, guardedBucketNamePrefixes,
+  GUARDED_BEDROCK_ACTIONS, guardedKeyCondition, guardedResources, OPEN_ACTIONS, OPEN_KEY_ACTIONS,
 } from './private/coverage';
-import { ErrorCollector } from '../shared/validation';
 
 /**
  * Options of the tamper-guard service control policy.
@@ -18,11 +15,32 @@ export interface BedrockTamperGuardPolicyOptions {
    * example `arn:aws:iam::*:role/BreakGlass` or
    * `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_*`. `*` and `?`
    * are allowed in the account, path and name, but the name must start with a literal character.
-   * The guard also denies changing (or creating) roles that match it, except to exempt principals.
+   * Like every exempt role, it is guarded too: principals that are not exempt can neither change it
+   * nor assume it, so it is assumed from outside the guarded accounts (a security account, or IAM
+   * Identity Center).
    *
-   * @default - no break-glass role: only the library's roles and the StackSets execution role are exempt
+   * @default - no break-glass role: only the library's roles and the deployers are exempt
    */
   readonly breakGlassRoleArn?: string;
+
+  /**
+   * Roles, or `ArnLike` patterns of roles, that deploy the library's stacks in the guarded accounts,
+   * exempt in addition to the service-managed StackSets execution role (`stacksets-exec-*`), which
+   * is always exempt: for example `arn:*:iam::*:role/AWSCloudFormationStackSetExecutionRole`
+   * (self-managed StackSets, Landing Zone Accelerator) or `arn:*:iam::*:role/AWSControlTowerExecution`
+   * (AWS Control Tower). Each follows the rules of `breakGlassRoleArn`, and is guarded like it.
+   *
+   * @default - only `stacksets-exec-*` deploys
+   */
+  readonly executionRoleArns?: string[];
+
+  /**
+   * Name of the StackSet that deploys the member stacks: its stack instances in the member accounts
+   * (`StackSet-NAME-...`) are guarded.
+   *
+   * @default 'BedrockInvocationLogging' - the default name of `BedrockInvocationLoggingStackSet`
+   */
+  readonly stackSetName?: string;
 }
 
 const ROLE_CHARS = '[\\w+=,.@*?-]';
@@ -30,11 +48,15 @@ const BREAK_GLASS = new RegExp(`^arn:([^:]*):iam::([^:]*):role(/(?:${ROLE_CHARS}
 
 /**
  * The tamper guard as an AWS Organizations service control policy, generated from the names the
- * library uses (the facts modules): member accounts cannot turn Bedrock model invocation logging off or
- * redirect it, weaken or delete the log buckets (archive included) or delete their objects, or change
- * the library's roles, handler function and state parameter. Exempt: the library's roles (by IAM path),
- * the StackSets execution role and an optional break-glass role. SCPs never restrict the management
- * account.
+ * library uses (the facts modules). Deny by default on what the guard protects: in the accounts it is
+ * attached to, no principal but an exempt one may turn Bedrock model invocation logging off or
+ * redirect it, or do anything but read (`Get*`, `List*`, `Describe*`) on the library's roles and
+ * the policies on its IAM path, the log buckets and the archive, the handler function, the SSM
+ * parameters under the library's path, the StackSet's stack instances, the keys the library tags
+ * (where `kms:Decrypt` stays open too), and the exempt roles themselves (so they cannot be assumed
+ * from inside a guarded account). Exempt: the library's roles (by IAM path), the StackSets execution
+ * role, the named deployers (`executionRoleArns`) and an optional break-glass role. SCPs never
+ * restrict the management account, service principals or service-linked roles.
  *
  * `BedrockTamperGuard` deploys it; `npm run scp` prints it for teams that manage SCPs elsewhere.
  */
@@ -42,7 +64,7 @@ export class BedrockTamperGuardPolicy {
   /** AWS Organizations' limit on one SCP, in characters (whitespace counts; the policy is sent minified). */
   public static readonly MAX_CHARACTERS = MAX_SCP_CHARACTERS;
 
-  /** `aws:PrincipalArn` patterns always exempt: the library's roles (by IAM path) and the StackSets execution role. */
+  /** `aws:PrincipalArn` patterns always exempt: the library's roles (by IAM path) and the service-managed StackSets execution role. */
   public static readonly EXEMPT_ROLE_ARN_PATTERNS: string[] = [
     libraryRoleArnPattern('*', '*'),
     `arn:*:iam::*:role/${STACKSETS_EXECUTION_ROLE_NAME_PREFIX}*`,
@@ -83,36 +105,69 @@ export class BedrockTamperGuardPolicy {
   }
 
   /**
+   * Every problem of `executionRoleArns`, one line each: those of each pattern (the rules of
+   * `breakGlassRoleArn`, naming `prop[i]`), and patterns listed twice or exempt already.
+   */
+  public static executionRoleArnsProblems(values: string[], prop: string): string[] {
+    const problems: string[] = [];
+    values.forEach((value, i) => {
+      if (Token.isUnresolved(value)) return;
+      const shown = JSON.stringify(value);
+      if (BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS.includes(value)) {
+        problems.push(`${prop}[${i}] ${shown} is exempt already (the library's roles and stacksets-exec-* always are): drop it`);
+      } else if (values.indexOf(value) < i) {
+        problems.push(`${prop}[${i}] ${shown} is listed twice: list each pattern once`);
+      } else {
+        problems.push(...BedrockTamperGuardPolicy.breakGlassRoleArnProblems(value, `${prop}[${i}]`));
+      }
+    });
+    return problems;
+  }
+
+  /**
    * The policy document. Throws a `ValidationError` listing every problem of the options, and if the
    * minified policy is over `MAX_CHARACTERS`.
    */
   public static document(options: BedrockTamperGuardPolicyOptions = {}): any {
     const errors = new ErrorCollector('tamper guard policy options');
-    const breakGlass = options.breakGlassRoleArn;
+    const { breakGlassRoleArn: breakGlass, executionRoleArns = [] } = options;
+    const stackSetName = options.stackSetName ?? DEFAULT_STACK_SET_NAME;
     if (breakGlass !== undefined && !Token.isUnresolved(breakGlass)) {
       BedrockTamperGuardPolicy.breakGlassRoleArnProblems(breakGlass, 'breakGlassRoleArn').forEach((p) => errors.add(p));
     }
+    if (Token.isUnresolved(executionRoleArns)) {
+      errors.add('executionRoleArns is an unresolved list (a CommaDelimitedList parameter, for example): give a list of ARN patterns, each of which may be a token');
+    } else {
+      BedrockTamperGuardPolicy.executionRoleArnsProblems(executionRoleArns, 'executionRoleArns').forEach((p) => errors.add(p));
+    }
+    stackSetNameProblems(stackSetName, 'stackSetName').forEach((p) => errors.add(p));
     errors.throwIfAny();
-    const exempt = [...BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS, ...breakGlass !== undefined ? [breakGlass] : []];
+
+    const exempt = [...BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS, ...executionRoleArns, ...breakGlass !== undefined ? [breakGlass] : []];
     const unlessExempt = { ArnNotLike: { 'aws:PrincipalArn': exempt } };
-    const deny = (sid: string, actions: string[], resources: string[] | string): StatementJson =>
-      ({ Sid: sid, Effect: 'Deny', Action: actions, Resource: resources, Condition: unlessExempt });
-    const document = {
-      Version: '2012-10-17',
-      Statement: [
-        deny('DenyInvocationLoggingChanges', GUARDED_BEDROCK_ACTIONS, '*'),
-        deny('DenyLogBucketWeakening', [...GUARDED_BUCKET_OPERATIONS.map((o) => o.action), ...GUARDED_OBJECT_ACTIONS],
-          guardedBucketNamePrefixes().flatMap((p) => [`arn:*:s3:::${p}*`, `arn:*:s3:::${p}*/*`])),
-        deny('DenyGuardRoleAndHandlerChanges', [...GUARDED_ROLE_ACTIONS, ...GUARDED_FUNCTION_ACTIONS, ...GUARDED_PARAMETER_ACTIONS], [
-          ...exempt.filter((p) => p.includes(':role/')),
-          `arn:*:lambda:*:*:function:${HANDLER_FUNCTION_NAME_PREFIX}*`,
-          `arn:*:ssm:*:*:parameter${STATE_PARAMETER_NAME}`,
-        ]),
-      ],
-    };
+    const guarded = [...exempt, ...guardedResources(stackSetName).map((r) => r.arnPattern)].filter((p, i, all) => all.indexOf(p) === i);
+    const statements: StatementJson[] = [
+      { Sid: 'DenyLoggingConfigurationChanges', Effect: 'Deny', Action: GUARDED_BEDROCK_ACTIONS, Resource: '*', Condition: unlessExempt },
+      // The exempt roles are guarded too: changing, passing or assuming them would make anyone exempt.
+      { Sid: 'DenyAllButReadsOnGuardedResources', Effect: 'Deny', NotAction: OPEN_ACTIONS, Resource: guarded, Condition: unlessExempt },
+      // Keys have no name a policy can match: the library tags its own.
+      {
+        Sid: 'DenyAllButReadsOnGuardedKeys', Effect: 'Deny', NotAction: OPEN_KEY_ACTIONS, Resource: 'arn:*:kms:*:*:key/*',
+        Condition: { StringEquals: guardedKeyCondition(), ...unlessExempt },
+      },
+    ];
+    const document = { Version: '2012-10-17', Statement: statements };
     const size = JSON.stringify(document).length;
-    if (size > MAX_SCP_CHARACTERS && (breakGlass === undefined || !Token.isUnresolved(breakGlass))) {
-      throw new Error(`The tamper guard policy is ${size} characters, over the ${MAX_SCP_CHARACTERS}-character SCP quota: shorten breakGlassRoleArn`);
+    const resolved = [breakGlass, stackSetName, ...executionRoleArns].every((v) => v === undefined || !Token.isUnresolved(v));
+    if (size > MAX_SCP_CHARACTERS && resolved) {
+      const given = [
+        ...breakGlass !== undefined ? [`shorten breakGlassRoleArn (${breakGlass.length} characters)`] : [],
+        ...executionRoleArns.length > 0 ? [`name fewer or shorter executionRoleArns (${executionRoleArns.length}, ${executionRoleArns.join('').length} characters)`] : [],
+        ...options.stackSetName !== undefined ? [`shorten stackSetName (${stackSetName.length} characters)`] : [],
+      ];
+      errors.add(`the tamper guard policy would be ${size.toLocaleString('en-US')} characters, over the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota `
+        + `(each exempt role pattern appears in all ${statements.length} statements and once more as a guarded resource): ${given.join(', or ')}`);
+      errors.throwIfAny();
     }
     return document;
   }

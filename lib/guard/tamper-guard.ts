@@ -25,6 +25,21 @@ export interface BedrockTamperGuardProps {
   readonly breakGlassRoleArn?: string;
 
   /**
+   * Roles, or `ArnLike` patterns, that deploy the library's stacks in the guarded accounts, exempt
+   * in addition to `stacksets-exec-*` (see `BedrockTamperGuardPolicyOptions.executionRoleArns`).
+   *
+   * @default - only `stacksets-exec-*` deploys
+   */
+  readonly executionRoleArns?: string[];
+
+  /**
+   * Name of the StackSet whose stack instances (`StackSet-NAME-...`) are guarded.
+   *
+   * @default 'BedrockInvocationLogging' - the default name of `BedrockInvocationLoggingStackSet`
+   */
+  readonly stackSetName?: string;
+
+  /**
    * Name of the policy in AWS Organizations.
    *
    * @default 'cdk-bedrock-invocation-logging-tamper-guard'
@@ -64,16 +79,19 @@ export class BedrockTamperGuard extends Construct {
     if (!Token.isUnresolved(policyName) && !new RegExp(POLICY_NAME_PATTERN).test(policyName)) {
       errors.add(`policyName ${JSON.stringify(policyName)} is not 1-128 characters long`);
     }
-    if (props.breakGlassRoleArn !== undefined && !Token.isUnresolved(props.breakGlassRoleArn)) {
-      BedrockTamperGuardPolicy.breakGlassRoleArnProblems(props.breakGlassRoleArn, 'breakGlassRoleArn').forEach((p) => errors.add(p));
-    }
+    // The policy checks its own options (and its size), with the other props' problems.
+    const policyJson = errors.collect(() => BedrockTamperGuardPolicy.toJson({
+      breakGlassRoleArn: props.breakGlassRoleArn,
+      executionRoleArns: props.executionRoleArns,
+      stackSetName: props.stackSetName,
+    }));
     errors.throwIfAny();
 
-    this.policyJson = BedrockTamperGuardPolicy.toJson({ breakGlassRoleArn: props.breakGlassRoleArn });
+    this.policyJson = policyJson!;
     this.policy = new CfnPolicy(this, 'Resource', {
       name: policyName,
       type: 'SERVICE_CONTROL_POLICY',
-      description: 'Member accounts cannot turn off or redirect Amazon Bedrock model invocation logging or weaken its buckets, roles and handler (cdk-bedrock-invocation-logging)',
+      description: 'Member accounts cannot turn off or redirect Amazon Bedrock model invocation logging, or change its buckets, keys, roles, handler or stacks (cdk-bedrock-invocation-logging)',
       content: JSON.parse(this.policyJson),
       targetIds: props.targetIds,
     });

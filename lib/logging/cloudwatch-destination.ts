@@ -113,6 +113,7 @@ export class BedrockCloudWatchDestination extends Construct {
       assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal(BEDROCK_SERVICE_PRINCIPAL), bedrockSourceConditions(sourceScope(stack))),
     });
     this.serviceRolePolicy = new iam.ManagedPolicy(this, 'ServiceRolePolicy', {
+      path: IAM_PATH,
       description: 'Bedrock writes model invocation logs to one log stream',
       statements: [new iam.PolicyStatement({
         sid: 'WriteInvocationLogStream',

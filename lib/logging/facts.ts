@@ -7,7 +7,7 @@
  * (bucket policy, key policy, CloudWatch role, object layout).
  */
 
-import { logObjectsFolder, SourceScope, StatementJson } from '../shared/facts';
+import { IAM_PATH, logObjectsFolder, SourceScope, StatementJson } from '../shared/facts';
 
 /** The service principal that writes invocation logs (bucket, key and trust policies). */
 export const BEDROCK_SERVICE_PRINCIPAL = 'bedrock.amazonaws.com';
@@ -121,12 +121,14 @@ export function accountLogsReadStatements(scope: SourceScope, prefix: string, de
 /**
  * Start of the custom resource handler's function name (the function name is `PREFIX-SUFFIX`, the
  * suffix unique to the stack), so that the tamper-guard SCP can name the function:
- * `arn:*:lambda:*:*:function:cdk-bedrock-invocation-logging-handler*`.
+ * `arn:*:lambda:*:*:function:cdk-bedrock-invocation-logging-handler-*`.
  */
 export const HANDLER_FUNCTION_NAME_PREFIX = 'cdk-bedrock-invocation-logging-handler';
 
 /**
  * SSM parameter that remembers the configuration that was in place before this library set it.
- * One per account and Region, like the setting itself.
+ * One per account and Region, like the setting itself. Under the library's path, like every
+ * parameter the handler writes (the record's parts, the create markers): the tamper guard protects
+ * that path.
  */
-export const STATE_PARAMETER_NAME = '/cdk-bedrock-invocation-logging/previous-configuration';
+export const STATE_PARAMETER_NAME = `${IAM_PATH}previous-configuration`;

@@ -148,6 +148,9 @@ export class ModelInvocationLoggingConfiguration extends Construct {
     ];
     if (props.serviceRole) statements.push(passRoleToBedrock(props.serviceRole));
     const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
+      // On the library's path, like the role: the tamper guard denies changing policies there, and a
+      // new default version of a policy elsewhere would change what the handler may do.
+      path: IAM_PATH,
       description: 'Manage Bedrock model invocation logging, nothing else',
       statements,
       roles: [role],
@@ -221,6 +224,7 @@ export class ModelInvocationLoggingConfiguration extends Construct {
   public _useConditionalCloudWatchDestination(scope: Construct, logGroup: logs.ILogGroup, serviceRole: iam.IRole,
     condition: CfnCondition, readyAfter: IConstruct[]): iam.ManagedPolicy {
     const passRole = new iam.ManagedPolicy(scope, 'CloudWatchPassRolePolicy', {
+      path: IAM_PATH,
       description: 'Lets the custom resource handler pass the CloudWatch Logs role to Bedrock',
       statements: [passRoleToBedrock(serviceRole)],
       roles: [this.handler.role!],

@@ -3,5 +3,7 @@
  * (the verify package compiles it).
  */
 
-/** A StackSet name: a letter, then up to 127 letters, digits or `-` (CloudFormation's rule). */
-export const STACK_SET_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,127}$';
+
+// The StackSet's name rule and default live in the shared facts: the tamper guard names the
+// StackSet's stack instances (`StackSet-NAME-...`) too.
+export { DEFAULT_STACK_SET_NAME, STACK_SET_NAME_PATTERN, stackSetInstanceStackNamePrefix } from '../shared/facts';

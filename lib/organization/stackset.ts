@@ -3,9 +3,9 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_PREFIX, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN } from '../shared/facts';
 import { TEMPLATE_PARAMETER_NAMES } from '../stack/facts';
-import { STACK_SET_NAME_PATTERN } from './facts';
+import { DEFAULT_STACK_SET_NAME } from './facts';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from './member-template';
-import { checkArchiveValues, ErrorCollector, normalizeKeyPrefix, validateRoleName } from '../shared/validation';
+import { checkArchiveValues, ErrorCollector, normalizeKeyPrefix, stackSetNameProblems, validateRoleName } from '../shared/validation';
 import { StackSetCallAs, StackSetConcurrencyMode, StackSetRegionConcurrency } from './stackset-options';
 
 /**
@@ -198,10 +198,8 @@ export class BedrockInvocationLoggingStackSet extends Construct {
     if (!autoDeployment && props.retainStacksOnAccountRemoval !== undefined) {
       errors.add('retainStacksOnAccountRemoval applies only with autoDeployment: turn autoDeployment on, or drop retainStacksOnAccountRemoval');
     }
-    const stackSetName = props.stackSetName ?? BedrockInvocationLoggingMemberTemplate.STACK_ID;
-    if (!Token.isUnresolved(stackSetName) && !new RegExp(STACK_SET_NAME_PATTERN).test(stackSetName)) {
-      errors.add(`stackSetName ${JSON.stringify(stackSetName)} is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"`);
-    }
+    const stackSetName = props.stackSetName ?? DEFAULT_STACK_SET_NAME;
+    stackSetNameProblems(stackSetName, 'stackSetName').forEach((p) => errors.add(p));
     const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
     const nopsRoleName = props.nopsRoleName ?? '';
     if (nopsRoleName !== '') validateRoleName(nopsRoleName, 'nopsRoleName', errors);

@@ -160,3 +160,24 @@ export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b'
  * of `aws:PrincipalOrgID`.
  */
 export const ORGANIZATION_ID_PATTERN = '^o-[a-z0-9]{10,32}$';
+
+/** A StackSet name: a letter, then up to 127 letters, digits or `-` (CloudFormation's rule). */
+export const STACK_SET_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,127}$';
+
+/** The name `BedrockInvocationLoggingStackSet` gives its StackSet unless told otherwise. */
+export const DEFAULT_STACK_SET_NAME = 'BedrockInvocationLogging';
+
+/**
+ * `StackSet-NAME-`: how CloudFormation starts the name of every stack instance of the StackSet
+ * `NAME` in the member accounts (a UUID follows), so that a policy can name them.
+ */
+export function stackSetInstanceStackNamePrefix(stackSetName: string): string {
+  return `StackSet-${stackSetName}-`;
+}
+
+/**
+ * The tag on every KMS key the library creates (the log buckets' and the archive's keys, the tamper
+ * alert topic's key): keys have no name a policy can match, so the tamper-guard SCP names them by
+ * this tag (`aws:ResourceTag/KEY`). A key of your own is guarded too once it carries the tag.
+ */
+export const GUARDED_KEY_TAG = { key: 'cdk-bedrock-invocation-logging', value: 'guarded' } as const;

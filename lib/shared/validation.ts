@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, keyPrefixProblems, KMS_KEY_ARN_PATTERN, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from './facts';
+import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, keyPrefixProblems, KMS_KEY_ARN_PATTERN, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN, STACK_SET_NAME_PATTERN } from './facts';
 
 /**
  * Bad input: every problem found, one line each (naming the property or context key, the value
@@ -62,6 +62,12 @@ export function normalizeKeyPrefix(value: string, prop: string, errors: ErrorCol
   const { prefix, problems } = keyPrefixProblems(value, prop);
   problems.forEach((p) => errors.add(p));
   return prefix;
+}
+
+/** What CloudFormation would refuse in a StackSet name (none for an unresolved token), naming `prop`. */
+export function stackSetNameProblems(value: string, prop: string): string[] {
+  if (Token.isUnresolved(value) || new RegExp(STACK_SET_NAME_PATTERN).test(value)) return [];
+  return [`${prop} ${JSON.stringify(value)} is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"`];
 }
 
 const ROLE_NAME = new RegExp(ROLE_NAME_PATTERN);

@@ -1,20 +1,22 @@
 /**
- * The tamper-guard SCP: generated from the facts modules, its size at the longest options, its
- * break-glass validation, the construct, and where the app puts it (-c tamperGuard=true).
+ * The tamper-guard SCP: generated from the facts modules, its size at the longest options, the
+ * validation of its options (break-glass role, deployers, StackSet name), the construct, where the app
+ * puts it (-c tamperGuard=true) and `npm run scp`.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp, STACKSET_STACK_NAME, TAMPER_GUARD_STACK_NAME } from '../../bin/create-app';
 import { runScp } from '../../bin/scp';
-import { BedrockInvocationLoggingMemberTemplate, BedrockTamperGuard, BedrockTamperGuardPolicy } from '../../lib';
+import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet, BedrockTamperGuard, BedrockTamperGuardPolicy } from '../../lib';
 import { HANDLER_FUNCTION_NAME_PREFIX } from '../../lib/logging/facts';
-import { IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../../lib/shared/facts';
+import { DEFAULT_STACK_SET_NAME, GUARDED_KEY_TAG, IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../../lib/shared/facts';
+import { stackSetNameProblems } from '../../lib/shared/validation';
 import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from '../../lib/guard/facts';
 import { STATE_PARAMETER_NAME } from '../../lib/logging/facts';
-import { scpSizeSection, LONGEST_BREAK_GLASS_ROLE_ARN } from '../../scripts/bench-scp';
+import { DEPLOYER_TABLE_ROLE_ARNS, LONGEST_BREAK_GLASS_ROLE_ARN, LONGEST_OPTIONS, scpSizeSection } from '../../scripts/bench-scp';
 import { ROOT } from '../bin/cli';
 import { errorOf } from '../support/util';
 
@@ -22,46 +24,63 @@ const MAX_INLINE_TEMPLATE_BYTES = BedrockInvocationLoggingMemberTemplate.MAX_TEM
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456,ou-ab12-ghij7890', targetRegions: 'us-east-1,eu-west-1' };
 
 describe('the policy', () => {
-  test('denies the Bedrock actions, bucket weakening and object deletion, and changes to the guarded roles, handler and parameter, unless the principal is exempt', () => {
-    const doc = BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' });
-    const exempt = ['arn:*:iam::*:role/cdk-bedrock-invocation-logging/*', 'arn:*:iam::*:role/stacksets-exec-*', 'arn:aws:iam::*:role/BreakGlass'];
+  test('denies the Bedrock actions, every action but reads on the guarded resources and the exempt roles, and every action but reads and decrypt on the tagged keys, unless the principal is exempt', () => {
+    const doc = BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass', executionRoleArns: ['arn:*:iam::*:role/AWSControlTowerExecution'] });
+    const exempt = ['arn:*:iam::*:role/cdk-bedrock-invocation-logging/*', 'arn:*:iam::*:role/stacksets-exec-*', 'arn:*:iam::*:role/AWSControlTowerExecution', 'arn:aws:iam::*:role/BreakGlass'];
     const condition = { ArnNotLike: { 'aws:PrincipalArn': exempt } };
     expect(doc).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'DenyInvocationLoggingChanges', Effect: 'Deny', Resource: '*', Condition: condition,
+        { Sid: 'DenyLoggingConfigurationChanges', Effect: 'Deny', Resource: '*', Condition: condition,
           Action: ['bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'] },
-        { Sid: 'DenyLogBucketWeakening', Effect: 'Deny', Condition: condition,
-          Action: ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls',
-            's3:PutEncryptionConfiguration', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutReplicationConfiguration',
-            's3:PutBucketObjectLockConfiguration', 's3:PutBucketLogging', 's3:DeleteBucket', 's3:DeleteObject', 's3:DeleteObjectVersion'],
-          // the archive (bedrock-invocation-logs-archive...) is matched by the log buckets' pattern
-          Resource: ['arn:*:s3:::bedrock-invocation-logs-*', 'arn:*:s3:::bedrock-invocation-logs-*/*'] },
-        { Sid: 'DenyGuardRoleAndHandlerChanges', Effect: 'Deny', Condition: condition,
-          Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
-            'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
-            'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:DeleteFunction', 'lambda:InvokeFunction',
-            'lambda:AddPermission', 'lambda:CreateFunctionUrlConfig', 'ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:DeleteParameters'],
-          Resource: [...exempt, `arn:*:lambda:*:*:function:${HANDLER_FUNCTION_NAME_PREFIX}*`, `arn:*:ssm:*:*:parameter${STATE_PARAMETER_NAME}`] },
+        { Sid: 'DenyAllButReadsOnGuardedResources', Effect: 'Deny', Condition: condition,
+          NotAction: ['iam:Get*', 'iam:List*', 's3:Get*', 's3:List*', 'lambda:Get*', 'lambda:List*', 'ssm:Get*', 'ssm:List*',
+            'cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*'],
+          Resource: [
+            ...exempt,
+            `arn:*:iam::*:policy${IAM_PATH}*`,
+            // the archive (bedrock-invocation-logs-archive...) is matched by the log buckets' pattern, and "*" matches objects too
+            'arn:*:s3:::bedrock-invocation-logs-*',
+            `arn:*:lambda:*:*:function:${HANDLER_FUNCTION_NAME_PREFIX}-*`,
+            `arn:*:ssm:*:*:parameter${IAM_PATH}*`,
+            `arn:*:cloudformation:*:*:stack/StackSet-${DEFAULT_STACK_SET_NAME}-*`,
+          ] },
+        { Sid: 'DenyAllButReadsOnGuardedKeys', Effect: 'Deny', Resource: 'arn:*:kms:*:*:key/*',
+          NotAction: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:Decrypt'],
+          Condition: { StringEquals: { [`aws:ResourceTag/${GUARDED_KEY_TAG.key}`]: GUARDED_KEY_TAG.value }, ...condition } },
       ],
     });
-    // the exemptions come from the facts, not restated
+    // the exemptions, the state parameter's path and the default StackSet name come from the facts, not restated
     expect(BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS).toEqual([`arn:*:iam::*:role${IAM_PATH}*`, `arn:*:iam::*:role/${STACKSETS_EXECUTION_ROLE_NAME_PREFIX}*`]);
+    expect(STATE_PARAMETER_NAME.startsWith(IAM_PATH)).toBe(true);
+    expect(new BedrockInvocationLoggingStackSet(new Stack(new App(), 'Admin'), 'StackSet', { organizationalUnitIds: ['ou-ab12-cdef3456'], regions: ['us-east-1'] }).stackSetName)
+      .toBe(DEFAULT_STACK_SET_NAME);
   });
 
-  test('without a break-glass role only the library\'s roles and the StackSets execution role are exempt', () => {
+  test('without options only the library\'s roles and the StackSets execution role are exempt, in every statement', () => {
     const doc = BedrockTamperGuardPolicy.document();
     for (const s of doc.Statement) expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS);
   });
 
-  test(`fits the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota with the longest break-glass role ARN IAM allows, and the README states the measured sizes`, () => {
+  test('stackSetName names the stack instances guarded; a name CloudFormation refuses is an error', () => {
+    const doc = BedrockTamperGuardPolicy.document({ stackSetName: 'OrgBedrockLogging' });
+    expect(doc.Statement[1].Resource).toContain('arn:*:cloudformation:*:*:stack/StackSet-OrgBedrockLogging-*');
+    expect(JSON.stringify(doc)).not.toContain(`StackSet-${DEFAULT_STACK_SET_NAME}-`);
+    expect(errorOf(() => BedrockTamperGuardPolicy.document({ stackSetName: '1-bad_name' })))
+      .toMatch(/stackSetName "1-bad_name" is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"/);
+  });
+
+  test(`fits the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota at the longest options, and the README states the measured sizes`, () => {
     // the longest role ARN: longest partition, a 12-digit account, a 512-character path, a 64-character name
     expect(LONGEST_BREAK_GLASS_ROLE_ARN).toHaveLength('arn:aws-us-gov:iam::123456789012:role'.length + MAX_ROLE_PATH_LENGTH + MAX_ROLE_NAME_LENGTH);
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(LONGEST_BREAK_GLASS_ROLE_ARN, 'x')).toEqual([]);
-    const longest = BedrockTamperGuardPolicy.toJson({ breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN });
+    expect(LONGEST_OPTIONS.stackSetName).toHaveLength(128);
+    expect(stackSetNameProblems(LONGEST_OPTIONS.stackSetName!, 'x')).toEqual([]);
+    expect(stackSetNameProblems(`${LONGEST_OPTIONS.stackSetName!}x`, 'x')).toHaveLength(1);
+    const longest = BedrockTamperGuardPolicy.toJson(LONGEST_OPTIONS);
     expect(longest.length).toBeLessThanOrEqual(MAX_SCP_CHARACTERS);
     expect(longest).toBe(JSON.stringify(JSON.parse(longest)));
-    // One character more in the path or name is refused, so no accepted option can be longer.
+    // One character more in the path or name is refused, so no accepted break-glass ARN can be longer.
     const [, pathPart, name] = /^arn:[^:]*:iam::\d+:role(\/.*\/)([^/]+)$/.exec(LONGEST_BREAK_GLASS_ROLE_ARN)!;
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(LONGEST_BREAK_GLASS_ROLE_ARN.replace(pathPart, `${pathPart}p/`), 'x')).toHaveLength(1);
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(`${LONGEST_BREAK_GLASS_ROLE_ARN}n`, 'x')).toHaveLength(1);
@@ -70,6 +89,51 @@ describe('the policy', () => {
     const section = /<!-- bench:scp -->\n([\s\S]*?)\n<!-- \/bench:scp -->/.exec(readme)?.[1];
     expect(section).toBe(scpSizeSection());
     expect(section).toContain(`| ${longest.length.toLocaleString('en-US')} |`);
+  });
+
+  test('the README\'s guard section names every pattern the policy names, and the exemptions', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Tamper guard'), readme.indexOf('### Detection'));
+    const doc = BedrockTamperGuardPolicy.document();
+    const named = [...doc.Statement[1].Resource, doc.Statement[2].Resource, ...doc.Statement[1].Condition.ArnNotLike['aws:PrincipalArn'], ...doc.Statement[0].Action];
+    expect(named.filter((p: string) => !section.includes(`\`${p}\``))).toEqual([]);
+    expect(section).toContain(`\`aws:ResourceTag/${GUARDED_KEY_TAG.key}\` = \`${GUARDED_KEY_TAG.value}\``);
+  });
+
+  test('options that would not fit are refused, naming them with the size and the fix', () => {
+    const many = Array.from({ length: 8 }, (_, i) => `arn:aws:iam::*:role/deployment/${'d'.repeat(100)}/Deployer${i}`);
+    const message = errorOf(() => BedrockTamperGuardPolicy.document({ breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN, executionRoleArns: many }));
+    expect(message.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^ {2}- the tamper guard policy would be [\d,]+ characters, over the 5,120-character SCP quota \(each exempt role pattern appears in all 3 statements and once more as a guarded resource\): shorten breakGlassRoleArn \(613 characters\), or name fewer or shorter executionRoleArns \(8, \d+ characters\)$/),
+    ]);
+    // unresolved values are not measured
+    expect(() => BedrockTamperGuardPolicy.document({ executionRoleArns: [...many, Token.asString({ Ref: 'Deployer' })] })).not.toThrow();
+  });
+});
+
+describe('executionRoleArns', () => {
+  test('each pattern follows the break-glass rules; duplicates and patterns exempt already are refused; all at once', () => {
+    expect(BedrockTamperGuardPolicy.executionRoleArnsProblems([
+      'arn:*:iam::*:role/AWSControlTowerExecution', 'arn:aws:iam::*:role/*', 'AWSControlTowerExecution',
+      'arn:*:iam::*:role/AWSControlTowerExecution', 'arn:*:iam::*:role/stacksets-exec-*',
+    ], 'executionRoleArns')).toEqual([
+      expect.stringMatching(/^executionRoleArns\[1\] "arn:aws:iam::\*:role\/\*" does not name a role \(its name starts with a wildcard\)/),
+      expect.stringMatching(/^executionRoleArns\[2\] "AWSControlTowerExecution" is not an IAM role ARN or ARN pattern: for example/),
+      'executionRoleArns[3] "arn:*:iam::*:role/AWSControlTowerExecution" is listed twice: list each pattern once',
+      'executionRoleArns[4] "arn:*:iam::*:role/stacksets-exec-*" is exempt already (the library\'s roles and stacksets-exec-* always are): drop it',
+    ]);
+  });
+
+  test('named deployers are exempt in every statement and guarded like the other exempt roles', () => {
+    const deployer = 'arn:*:iam::*:role/AWSCloudFormationStackSetExecutionRole';
+    const doc = BedrockTamperGuardPolicy.document({ executionRoleArns: [deployer] });
+    for (const s of doc.Statement) expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([...BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS, deployer]);
+    expect(doc.Statement[1].Resource).toContain(deployer);
+  });
+
+  test('an unresolved list cannot be written into the policy: an error says to give a list of strings', () => {
+    expect(errorOf(() => BedrockTamperGuardPolicy.document({ executionRoleArns: Token.asList({ Ref: 'Deployers' }) })))
+      .toMatch(/executionRoleArns is an unresolved list \(a CommaDelimitedList parameter, for example\): give a list of ARN patterns, each of which may be a token/);
   });
 });
 
@@ -115,12 +179,23 @@ describe('BedrockTamperGuard', () => {
     expect(guard.policyJson).toBe(policy.Properties.Content);
   });
 
+  test('passes executionRoleArns and stackSetName to the policy', () => {
+    const stack = new Stack(new App(), 'Org');
+    const options = { executionRoleArns: ['arn:*:iam::*:role/AWSControlTowerExecution'], stackSetName: 'OrgBedrockLogging' };
+    const guard = new BedrockTamperGuard(stack, 'Guard', { targetIds: ['r-ab12'], ...options });
+    expect(guard.policyJson).toBe(BedrockTamperGuardPolicy.toJson(options));
+  });
+
   test('bad props: every problem at once, naming the prop, the value and the fix', () => {
-    const message = errorOf(() => new BedrockTamperGuard(new Stack(new App(), 'Org'), 'Guard', { targetIds: ['ou-x', 'o-abc123'], breakGlassRoleArn: 'arn:aws:iam::*:role/*' }));
+    const message = errorOf(() => new BedrockTamperGuard(new Stack(new App(), 'Org'), 'Guard', {
+      targetIds: ['ou-x', 'o-abc123'], breakGlassRoleArn: 'arn:aws:iam::*:role/*', executionRoleArns: ['AWSControlTowerExecution'], stackSetName: '9lives',
+    }));
     expect(message.split('\n').slice(1)).toEqual([
       '  - targetIds value "ou-x" is not an OU id (ou-ab12-cdef3456), a root id (r-ab12) or an account id (123456789012)',
       '  - targetIds value "o-abc123" is not an OU id (ou-ab12-cdef3456), a root id (r-ab12) or an account id (123456789012)',
       expect.stringMatching(/^ {2}- breakGlassRoleArn "arn:aws:iam::\*:role\/\*" does not name a role/),
+      expect.stringMatching(/^ {2}- executionRoleArns\[0\] "AWSControlTowerExecution" is not an IAM role ARN or ARN pattern/),
+      '  - stackSetName "9lives" is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"',
     ]);
     expect(errorOf(() => new BedrockTamperGuard(new Stack(new App(), 'Org'), 'Guard', { targetIds: [] }))).toMatch(/targetIds is empty: give the OUs, root or accounts/);
   });
@@ -128,14 +203,14 @@ describe('BedrockTamperGuard', () => {
 
 describe('the app with -c rollout=stackset -c tamperGuard=true', () => {
   test('a stack of its own attaches the SCP to the StackSet\'s target OUs; at the longest options it is small enough for cdk deploy without a bootstrap bucket', () => {
-    const app = createApp({ context: { ...ROLLOUT, tamperGuard: 'true', breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN, kms: 'true', cloudWatchLogs: 'true' } });
+    const app = createApp({ context: { ...ROLLOUT, tamperGuard: 'true', breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN, executionRoleArns: DEPLOYER_TABLE_ROLE_ARNS.join(','), kms: 'true', cloudWatchLogs: 'true' } });
     const guardStack = Template.fromStack(app.node.findChild(TAMPER_GUARD_STACK_NAME) as Stack);
     const admin = Template.fromStack(app.node.findChild(STACKSET_STACK_NAME) as Stack);
     const json = guardStack.toJSON();
     const [[policyId, policy]] = Object.entries<any>(guardStack.findResources('AWS::Organizations::Policy'));
     const [stackSet] = Object.values<any>(admin.findResources('AWS::CloudFormation::StackSet'));
     expect(policy.Properties.TargetIds).toEqual(stackSet.Properties.StackInstancesGroup[0].DeploymentTargets.OrganizationalUnitIds);
-    expect(policy.Properties.Content).toBe(BedrockTamperGuardPolicy.toJson({ breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN }));
+    expect(policy.Properties.Content).toBe(BedrockTamperGuardPolicy.toJson({ breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN, executionRoleArns: DEPLOYER_TABLE_ROLE_ARNS }));
     expect(json.Outputs.TamperGuardPolicyId.Value).toEqual({ 'Fn::GetAtt': [policyId, 'Id'] });
     // the administrator stack (close to the limit with the embedded member template) is unchanged
     admin.resourceCountIs('AWS::Organizations::Policy', 0);
@@ -159,6 +234,15 @@ describe('the app with -c rollout=stackset -c tamperGuard=true', () => {
     ['a bad boolean and a bad break-glass role, together', { ...ROLLOUT, tamperGuard: 'on' }, [/context tamperGuard="on" is not a boolean: use -c tamperGuard=true or -c tamperGuard=false/]],
     ['a break-glass role that exempts every role', { ...ROLLOUT, tamperGuard: 'true', breakGlassRoleArn: 'arn:aws:iam::*:role/*' },
       [/context breakGlassRoleArn "arn:aws:iam::\*:role\/\*" does not name a role \(its name starts with a wildcard\)/]],
+    ['deployers without the guard', { ...ROLLOUT, executionRoleArns: 'arn:*:iam::*:role/AWSControlTowerExecution', breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' },
+      [/context breakGlassRoleArn, executionRoleArns are only read with tamperGuard=true: add -c tamperGuard=true, or drop them/]],
+    ['deployers with a bad and an empty item', { ...ROLLOUT, tamperGuard: 'true', executionRoleArns: 'arn:*:iam::*:role/AWSControlTowerExecution,,x' },
+      [/context executionRoleArns="arn:\*:iam::\*:role\/AWSControlTowerExecution,,x" has an empty item: separate ARN patterns with single commas/]],
+    ['a deployer that exempts every role', { ...ROLLOUT, tamperGuard: 'true', executionRoleArns: 'arn:*:iam::*:role/AWSControlTowerExecution,arn:*:iam::*:role/*' },
+      [/context executionRoleArns\[1\] "arn:\*:iam::\*:role\/\*" does not name a role \(its name starts with a wildcard\)/]],
+    ['options too long for the quota', { ...ROLLOUT, tamperGuard: 'true', breakGlassRoleArn: LONGEST_BREAK_GLASS_ROLE_ARN,
+      executionRoleArns: Array.from({ length: 8 }, (_, i) => `arn:aws:iam::*:role/deployment/${'d'.repeat(100)}/Deployer${i}`).join(',') },
+    [/the tamper guard policy would be [\d,]+ characters, over the 5,120-character SCP quota .*: shorten breakGlassRoleArn \(613 characters\), or name fewer or shorter executionRoleArns/]],
   ])('%s fails with the key, the value and the fix', (_name, context, expected) => {
     const message = errorOf(() => createApp({ context }));
     for (const e of expected) expect(message).toMatch(e);
@@ -182,17 +266,31 @@ describe('npm run scp', () => {
     expect(pretty.err[0]).toMatch(/paste the minified form \(without --pretty\), since whitespace counts towards the quota/);
   });
 
+  test('--execution-role-arns and --stack-set-name reach the policy', () => {
+    const r = run(['--execution-role-arns', `${DEPLOYER_TABLE_ROLE_ARNS[0]}, ${DEPLOYER_TABLE_ROLE_ARNS[1]}`, '--stack-set-name=OrgBedrockLogging']);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([BedrockTamperGuardPolicy.toJson({ executionRoleArns: DEPLOYER_TABLE_ROLE_ARNS.slice(0, 2), stackSetName: 'OrgBedrockLogging' })]);
+  });
+
   test('bad arguments: one line each, exit 1, nothing on stdout', () => {
-    const r = run(['--break-glass-role-arn', 'arn:aws:iam::*:role/*', '--out', 'x.json', '--break-glass-role-arn']);
+    const usage = 'npm run scp -- [--break-glass-role-arn ARN] [--execution-role-arns ARN[,ARN...]] [--stack-set-name NAME] [--pretty]';
+    const r = run(['--break-glass-role-arn', 'arn:aws:iam::*:role/*', '--out', 'x.json', '--execution-role-arns', 'arn:aws:iam::*:role/A,', '--stack-set-name', '9lives',
+      '--break-glass-role-arn']);
     expect(r.code).toBe(1);
     expect(r.out).toEqual([]);
     expect(r.err).toEqual([
-      'Error: 4 problems in the arguments (npm run scp -- [--break-glass-role-arn ARN] [--pretty]):',
+      `Error: 6 problems in the arguments (${usage}):`,
       expect.stringMatching(/^ {2}--break-glass-role-arn "arn:aws:iam::\*:role\/\*" does not name a role/),
-      '  unknown argument "--out": npm run scp -- [--break-glass-role-arn ARN] [--pretty]',
-      '  unknown argument "x.json": npm run scp -- [--break-glass-role-arn ARN] [--pretty]',
+      `  unknown argument "--out": ${usage}`,
+      `  unknown argument "x.json": ${usage}`,
+      '  --execution-role-arns "arn:aws:iam::*:role/A," has an empty item: separate ARN patterns with single commas',
+      '  --stack-set-name "9lives" is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"',
       '  --break-glass-role-arn needs a role ARN or ARN pattern, for example --break-glass-role-arn arn:aws:iam::*:role/BreakGlass',
     ]);
+    const tooLong = run(['--break-glass-role-arn', LONGEST_BREAK_GLASS_ROLE_ARN, '--execution-role-arns',
+      Array.from({ length: 8 }, (_, i) => `arn:aws:iam::*:role/deployment/${'d'.repeat(100)}/Deployer${i}`).join(',')]);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.err[1]).toMatch(/^ {2}the tamper guard policy would be [\d,]+ characters, over the 5,120-character SCP quota/);
   });
 
   test('the command as users run it prints JSON that parses to the policy (one real process)', () => {

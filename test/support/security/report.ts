@@ -22,7 +22,7 @@ export const SERVICES_WITH_OWN_RULES = ['iam', 'kms', 's3', 'sts'];
 export const SKIPPED_SAMPLE = 50;
 
 export const SECURITY_MD = path.join(__dirname, '..', '..', '..', 'SECURITY.md');
-export const SECTIONS = ['simulation', 'sweep', 'guard', 'property', 'archive', 'archive-property'] as const;
+export const SECTIONS = ['simulation', 'sweep', 'guard', 'property', 'archive', 'archive-property', 'tamper-guard', 'tamper-guard-sweep'] as const;
 export type SectionName = typeof SECTIONS[number];
 
 export function defaultResultsDir(): string {
@@ -114,6 +114,54 @@ export interface ArchivePropertyResults {
   readonly prefixes: string[];
   readonly regions: string[];
   readonly failures: string[];
+}
+
+/** The tamper guard's named questions: each attack, the deployers, the reads that stay open. */
+export interface TamperGuardResults {
+  readonly simulator: string;
+  /** The guard's options, as the app was given them. */
+  readonly options: string;
+  readonly scpCharacters: number;
+  readonly answers: {
+    readonly group: string;
+    readonly id: string;
+    readonly text: string;
+    readonly principal: string;
+    readonly action: string;
+    readonly resource: string;
+    readonly expect: 'Allowed' | 'Denied';
+    /** The simulator's answers with the guard attached, and without it. */
+    readonly withGuard: string;
+    readonly without: string;
+    readonly pass: boolean;
+  }[];
+}
+
+/** The tamper guard's sweep: every action on each guarded resource, and on look-alikes. */
+export interface GuardSweepResults {
+  simulator: string;
+  data: string;
+  readonly protected: {
+    readonly id: string;
+    readonly what: string;
+    readonly arn: string;
+    readonly types: string[];
+    readonly asked: number;
+    readonly allowedReads: string[];
+    readonly denied: number;
+    readonly deniedWithoutGuard: string[];
+    /** Actions IAM rates Read or List whose names are not reads: denied. */
+    readonly readsDenied: string[];
+    readonly failures: string[];
+  }[];
+  readonly lookalikes: {
+    readonly id: string;
+    readonly what: string;
+    readonly arn: string;
+    readonly asked: number;
+    readonly allowed: number;
+    readonly changed: string[];
+  }[];
 }
 
 // ---- rendering -----------------------------------------------------------------------------
@@ -255,7 +303,71 @@ export function renderArchiveProperty(r: ArchivePropertyResults): string {
   return lines.join('\n');
 }
 
+const answerCell = (actual: string) => actual === 'Allowed' ? 'allowed' : actual.endsWith('Denied') ? `denied (${actual === 'ExplicitlyDenied' ? 'explicit' : 'implicit'})` : `**${cell(actual.slice(0, 80))}**`;
+
+export function renderTamperGuard(r: TamperGuardResults): string {
+  const lines: string[] = [];
+  const failed = r.answers.filter((a) => !a.pass);
+  lines.push(`Evaluator: ${code(r.simulator)} (strict mode), with service control policies: root and OU carry FullAWSAccess, the OU also the guard ` +
+    `(${r.scpCharacters.toLocaleString('en-US')} characters, from the app with ${code(r.options)}). Each question is asked twice, with the guard attached and without it, ` +
+    `with ${code('aws:PrincipalArn')} and the resource's tags in the request. ${r.answers.length} questions, ` +
+    (failed.length === 0 ? 'all answered as expected.' : `**${failed.length} answered otherwise** (marked FAIL).`));
+  for (const group of [...new Set(r.answers.map((a) => a.group))]) {
+    lines.push('');
+    lines.push(`#### ${group}`);
+    lines.push('');
+    lines.push('| question | principal | actions on resource | without the guard | with the guard | expected |');
+    lines.push('|---|---|---|---|---|---|');
+    // Questions that differ only in the action (a deployer's actions on one resource) share a row.
+    const rows = new Map<string, { a: TamperGuardResults['answers'][number]; actions: string[] }>();
+    for (const a of r.answers.filter((x) => x.group === group)) {
+      const key = JSON.stringify([a.text, a.principal, a.resource, a.expect, a.withGuard, a.without, a.pass]);
+      rows.set(key, { a: rows.get(key)?.a ?? a, actions: [...rows.get(key)?.actions ?? [], a.action] });
+    }
+    for (const { a, actions } of rows.values()) {
+      const principal = a.principal.slice(a.principal.indexOf(':role/') >= 0 ? a.principal.indexOf(':role/') + 6 : 0);
+      lines.push(`| ${cell(a.text)} | ${code(principal)} | ${actions.map(code).join(', ')} on ${code(a.resource)} | ${answerCell(a.without)} | ${answerCell(a.withGuard)} | ` +
+        `${a.expect === 'Allowed' ? 'allow' : 'deny'}${a.pass ? ' ✓' : ' **FAIL**'} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function renderTamperGuardSweep(r: GuardSweepResults): string {
+  const lines: string[] = [];
+  const asked = r.protected.reduce((n, p) => n + p.asked, 0);
+  const denied = r.protected.reduce((n, p) => n + p.denied, 0);
+  const failures = r.protected.flatMap((p) => p.failures.map((f) => `${p.id}: ${f}`));
+  lines.push(`Evaluator: ${code(r.simulator)} (strict mode); actions: ${code(r.data)}, every action of the resource's service that applies to its resource type. ` +
+    'Asked as the account\'s administrator (AdministratorAccess), with the guard and without it, on the resources of a guarded organization as the app synthesizes them ' +
+    '(the StackSet member template with KMS, CloudWatch Logs, a nOps grant and replication, resolved as a stack instance; the archive stack; the detection stack\'s key). ' +
+    'Read-only means the name starts with Get, List, Describe or Head, or is `kms:Decrypt`. ' +
+    `${r.protected.length} resources, ${asked} questions: ${asked - denied} read-only, allowed; ${denied} denied by the guard; ` +
+    (failures.length === 0 ? 'no other answer.' : `**${failures.length} answered otherwise.**`));
+  lines.push('');
+  lines.push('| guarded resource | ARN | actions asked | read-only, allowed | denied by the guard | rated Read or List by IAM, denied anyway | as expected |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const p of r.protected) {
+    lines.push(`| ${cell(p.what)} | ${code(p.arn)} | ${p.asked} (${p.types.join(', ')}) | ${p.allowedReads.length} | ${p.denied} | ` +
+      `${p.readsDenied.length ? p.readsDenied.map(code).join(', ') : '–'} | ${p.failures.length === 0 ? 'yes ✓' : `**FAIL** ${cell(p.failures.join('; ').slice(0, 200))}`} |`);
+  }
+  const baseline = [...new Set(r.protected.flatMap((p) => p.deniedWithoutGuard))];
+  lines.push('');
+  lines.push(`Without the guard the administrator is allowed every one of these actions${baseline.length ? ` except ${baseline.map(code).join(', ')}, which the resource's own policy refuses (the keys' policy refuses grants that are not for an AWS service; a trust policy that admits the account admits no SAML or web-identity federation)` : ''}: the guard is what denies them.`);
+  lines.push('');
+  lines.push('Look-alikes, the same sweep: the guard must change no answer.');
+  lines.push('');
+  lines.push('| look-alike | ARN | actions asked | allowed with the guard | answers the guard changed |');
+  lines.push('|---|---|---|---|---|');
+  for (const l of r.lookalikes) {
+    lines.push(`| ${cell(l.what)} | ${code(l.arn)} | ${l.asked} | ${l.allowed} | ${l.changed.length === 0 ? 'none ✓' : `**${cell(l.changed.join('; ').slice(0, 200))}**`} |`);
+  }
+  return lines.join('\n');
+}
+
 const RENDER: Record<SectionName, (data: any) => string> = {
+  'tamper-guard': renderTamperGuard,
+  'tamper-guard-sweep': renderTamperGuardSweep,
   'simulation': renderSimulation,
   'sweep': renderSweep,
   'guard': renderGuard,
