@@ -1,31 +1,11 @@
 /**
  * What the tamper guard covers, stated once. The SCP (BedrockTamperGuardPolicy) denies every action
  * on the guarded resources except the read-only ones IAM names `Get*`, `List*` and `Describe*`; the
- * detection rule (BedrockTamperDetection) matches the CloudTrail event names of the Bedrock and
- * bucket operations.
+ * detection rule (BedrockTamperDetection) watches the same resources' CloudTrail events.
  */
 import { ARCHIVE_BUCKET_NAME_PREFIX } from '../../archive/facts';
 import { HANDLER_FUNCTION_NAME_PREFIX, LOG_BUCKET_NAME_PREFIX } from '../../logging/facts';
 import { GUARDED_KEY_TAG, IAM_PATH, libraryRoleArnPattern, stackSetInstanceStackNamePrefix } from '../../shared/facts';
-
-/**
- * The bucket operations. Several S3 APIs share one IAM action (DeleteBucketEncryption is authorized as s3:PutEncryptionConfiguration, and so on).
- * Where the CloudTrail name of an operation is not certain, both spellings are listed: an extra
- * name in a pattern costs nothing.
- */
-export const GUARDED_BUCKET_OPERATIONS: ReadonlyArray<{ readonly action: string; readonly eventNames: readonly string[] }> = [
-  { action: 's3:PutBucketPolicy', eventNames: ['PutBucketPolicy'] },
-  { action: 's3:DeleteBucketPolicy', eventNames: ['DeleteBucketPolicy'] },
-  { action: 's3:PutBucketPublicAccessBlock', eventNames: ['PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'] },
-  { action: 's3:PutBucketOwnershipControls', eventNames: ['PutBucketOwnershipControls', 'DeleteBucketOwnershipControls'] },
-  { action: 's3:PutEncryptionConfiguration', eventNames: ['PutBucketEncryption', 'DeleteBucketEncryption'] },
-  { action: 's3:PutBucketVersioning', eventNames: ['PutBucketVersioning'] },
-  { action: 's3:PutLifecycleConfiguration', eventNames: ['PutBucketLifecycle', 'PutBucketLifecycleConfiguration', 'DeleteBucketLifecycle'] },
-  { action: 's3:PutReplicationConfiguration', eventNames: ['PutBucketReplication', 'DeleteBucketReplication'] },
-  { action: 's3:PutBucketObjectLockConfiguration', eventNames: ['PutObjectLockConfiguration', 'PutBucketObjectLockConfiguration'] },
-  { action: 's3:PutBucketLogging', eventNames: ['PutBucketLogging'] },
-  { action: 's3:DeleteBucket', eventNames: ['DeleteBucket'] },
-];
 
 /** The two Bedrock actions that turn logging off or redirect it, stated in the facts (verify reads them). */
 export { GUARDED_BEDROCK_ACTIONS } from '../facts';
