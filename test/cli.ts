@@ -61,10 +61,10 @@ async function runCdk(args: string[], options: { app?: string; env?: Record<stri
 }
 
 /**
- * An `app` command for another entry point (the fixture apps): TypeScript through test/ts-register.js,
+ * An `app` command for another entry point (the fixture apps): TypeScript through tooling/ts-register.js,
  * which keeps the transpiled files between runs; cdk.json's own command (npx ts-node) is what the
  * tests that use no `app` run.
  */
 export function tsApp(file: string): string {
-  return `node --require ./test/ts-register.js ${file}`;
+  return `node --require ./tooling/ts-register.js ${file}`;
 }
