@@ -1,7 +1,7 @@
 /**
  * The text the template inlines (lib/handler/inline.ts) is the handler with comments and spare blanks
- * removed and nothing else: same tokens, same line breaks between statements. acorn (ts-node's parser)
- * tokenizes both.
+ * removed and nothing else: same tokens, same line breaks between statements. acorn (a JavaScript
+ * parser) tokenizes both.
  */
 import * as fs from 'fs';
 import { inlineHandlerCode, squeeze } from '../../lib/handler/inline';

@@ -206,3 +206,32 @@ describe('what runs', () => {
     expect(p.entries()).toEqual([]);
   });
 });
+
+describe('what users run starts through it', () => {
+  const REGISTER = /^node --require \.\/tooling\/ts-register\.js \S+\.ts\b/;
+
+  test('cdk.json', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(REPO, 'cdk.json'), 'utf8')).app).toMatch(REGISTER);
+  });
+
+  test('every package.json script that runs a .ts file', () => {
+    const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts;
+    for (const [name, command] of Object.entries(scripts)) {
+      expect({ name, command }).toEqual({ name, command: expect.not.stringMatching(/ts-node/) });
+      for (const run of command.split(/&&|\|\|/).map((c) => c.trim().replace(/^(\w+=\S+ )+/, '')).filter((c) => /\.ts\b/.test(c) && !/^(jest|integ-runner)\b/.test(c))) {
+        expect({ name, run }).toEqual({ name, run: expect.stringMatching(REGISTER) });
+      }
+      if (/integ-runner/.test(command)) expect(command).toContain('--app "node --require ./tooling/ts-register.js {filePath}"');
+    }
+  });
+
+  test('the integ hooks (integ-runner runs them in integ/)', () => {
+    const integ = path.join(REPO, 'integ');
+    const hooks = fs.readdirSync(integ).filter((d) => d.endsWith('.snapshot')).flatMap((d) => {
+      const testCases = JSON.parse(fs.readFileSync(path.join(integ, d, 'integ.json'), 'utf8')).testCases as Record<string, { hooks?: Record<string, string[]> }>;
+      return Object.values(testCases).flatMap((c) => Object.values(c.hooks ?? {}).flat());
+    });
+    expect(hooks.length).toBeGreaterThan(0);
+    hooks.forEach((h) => expect(h).toMatch(/^node --require \.\.\/tooling\/ts-register\.js hooks\/\S+\.ts\b/));
+  });
+});
