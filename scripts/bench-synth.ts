@@ -36,7 +36,7 @@ const ARCHIVE_ALL = {
 };
 const RUNS = 5;
 const ROOT = path.join(__dirname, '..');
-const START_RUNS = 5;
+const START_RUNS = 7;
 const COLD_RUNS = 3;
 
 const kb = (bytes: number) => `${bytes.toLocaleString('en-US')} B`;
