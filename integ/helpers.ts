@@ -34,9 +34,9 @@ export function makeDestroyable(stack: Stack): void {
   Mixins.of(stack).apply(new BucketAutoDeleteObjects());
 }
 
-/** The hook script, as integ-runner runs it (cwd is integ/). */
+/** The hook script, as integ-runner runs it (cwd is integ/), started as the app is (tooling/ts-register.js). */
 export function hook(...args: string[]): string {
-  return ['npx', 'ts-node', '--prefer-ts-exts', 'hooks/logging-state.ts', ...args].join(' ');
+  return ['node', '--require', '../tooling/ts-register.js', 'hooks/logging-state.ts', ...args].join(' ');
 }
 
 /**

@@ -3,7 +3,7 @@
  * member template), and API calls and wall time of a happy Create, Update and Delete against the local
  * fake AWS (test/logging/handler/fake-aws.ts).
  *
- *   npm run bench:handler            (or: npx ts-node scripts/bench-handler.ts [runs])
+ *   npm run bench:handler            (or: node --require ./tooling/ts-register.js scripts/bench-handler.ts [runs])
  *
  * Each invocation runs the exact inline code from the synthesized template in a fresh `node`
  * process (a cold Lambda), with the real AWS SDK from node_modules, on the real clock. Times are

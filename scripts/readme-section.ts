@@ -25,3 +25,10 @@ export function machine(): string {
   const os = require('os') as typeof import('os');
   return `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node.js ${process.version}`;
 }
+
+/** The 1-minute load average, `load 1.23`: whether the machine was busy while a time was measured. */
+export function load(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('os') as typeof import('os');
+  return `load ${os.loadavg()[0].toFixed(2)}`;
+}

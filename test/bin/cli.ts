@@ -61,10 +61,9 @@ async function runCdk(args: string[], options: { app?: string; env?: Record<stri
 }
 
 /**
- * An `app` command for another entry point (the fixture apps): TypeScript through test/ts-register.js,
- * which keeps the transpiled files between runs; cdk.json's own command (npx ts-node) is what the
- * tests that use no `app` run.
+ * An `app` command for another entry point (the fixture apps), started as cdk.json starts bin/app.ts
+ * (tooling/ts-register.js); the tests that pass no `app` run cdk.json's own command.
  */
 export function tsApp(file: string): string {
-  return `node --require ./test/ts-register.js ${file}`;
+  return `node --require ./tooling/ts-register.js ${file}`;
 }

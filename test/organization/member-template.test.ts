@@ -45,7 +45,7 @@ describe('the member template (the StackSet TemplateBody)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-test-'));
     try {
       const out = path.join(dir, 'member.json');
-      execFileSync('npx', ['ts-node', '--transpile-only', 'bin/template.ts', '--out', out, '--minify'], { cwd: path.join(__dirname, '..', '..'), stdio: 'pipe' });
+      execFileSync('npm', ['run', '--silent', 'template', '--', '--out', out, '--minify'], { cwd: path.join(__dirname, '..', '..'), stdio: 'pipe' });
       expect(fs.readFileSync(out, 'utf8')).toBe(BODY);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * The command line against the local fake: exit codes 0, 1 and 2, errors on one line and no stack
  * trace. `main` runs in this process with the environment given (what the entry point does with
- * process.argv); one test runs the real process (`node --require ./test/ts-register.js packages/verify/src/cli.ts`).
+ * process.argv); one test runs the real process (`node --require ./tooling/ts-register.js packages/verify/src/cli.ts`).
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -55,7 +55,7 @@ function cliProcess(args: string[], env: Record<string, string> = fake.env()): P
     NO_COLOR: '1',
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', path.join(ROOT, 'test', 'ts-register.js'), CLI, ...args], { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--require', path.join(ROOT, 'tooling', 'ts-register.js'), CLI, ...args], { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -204,7 +204,7 @@ describe('the command line', () => {
     const root = path.resolve(__dirname, '..', '..', '..');
     fake.reset(archiveAccount());
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--require', path.join(root, 'test', 'ts-register.js'), path.join(root, 'packages', 'verify', 'src', 'cli.ts'), '--archive-bucket', ARCHIVE.bucketName, '--organization-id', ORG, '--json'], {
+      execFile(process.execPath, ['--require', path.join(root, 'tooling', 'ts-register.js'), path.join(root, 'packages', 'verify', 'src', 'cli.ts'), '--archive-bucket', ARCHIVE.bucketName, '--organization-id', ORG, '--json'], {
         cwd: root, timeout: 120_000,
         env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', NO_COLOR: '1', ...fake.env() },
       }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));

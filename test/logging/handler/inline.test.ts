@@ -1,11 +1,10 @@
 /**
  * The text the template inlines (lib/logging/handler/inline.ts) is the handler with comments and spare blanks
- * removed and nothing else: same tokens, same line breaks between statements. acorn (ts-node's parser)
- * tokenizes both.
+ * removed and nothing else: same tokens, same line breaks between statements. acorn (a JavaScript
+ * parser) tokenizes both.
  */
 import * as fs from 'fs';
-import { inlineHandlerCode, squeeze } from '../../../lib/logging/handler/inline';
-import { HANDLER_SOURCE_PATH } from '../../../lib/logging/handler/inline';
+import { HANDLER_SOURCE_PATH, inlineHandlerCode, squeeze } from '../../../lib/logging/handler/inline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const acorn = require('acorn') as { tokenizer: (s: string, o: object) => Iterable<{ type: { label: string }; value?: unknown }> };
