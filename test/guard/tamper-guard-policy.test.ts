@@ -3,7 +3,6 @@
  * break-glass validation, the construct, and where the app puts it (-c tamperGuard=true).
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -15,6 +14,7 @@ import { IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../../lib/
 import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from '../../lib/guard/facts';
 import { STATE_PARAMETER_NAME } from '../../lib/logging/facts';
 import { scpSizeSection, LONGEST_BREAK_GLASS_ROLE_ARN } from '../../scripts/bench-scp';
+import { readSection } from '../../scripts/doc-section';
 import { ROOT } from '../bin/cli';
 import { errorOf } from '../support/util';
 
@@ -54,7 +54,7 @@ describe('the policy', () => {
     for (const s of doc.Statement) expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS);
   });
 
-  test(`fits the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota with the longest break-glass role ARN IAM allows, and the README states the measured sizes`, () => {
+  test(`fits the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota with the longest break-glass role ARN IAM allows, and docs/development.md states the measured sizes`, () => {
     // the longest role ARN: longest partition, a 12-digit account, a 512-character path, a 64-character name
     expect(LONGEST_BREAK_GLASS_ROLE_ARN).toHaveLength('arn:aws-us-gov:iam::123456789012:role'.length + MAX_ROLE_PATH_LENGTH + MAX_ROLE_NAME_LENGTH);
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(LONGEST_BREAK_GLASS_ROLE_ARN, 'x')).toEqual([]);
@@ -66,8 +66,7 @@ describe('the policy', () => {
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(LONGEST_BREAK_GLASS_ROLE_ARN.replace(pathPart, `${pathPart}p/`), 'x')).toHaveLength(1);
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(`${LONGEST_BREAK_GLASS_ROLE_ARN}n`, 'x')).toHaveLength(1);
     expect(name).toHaveLength(MAX_ROLE_NAME_LENGTH);
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = /<!-- bench:scp -->\n([\s\S]*?)\n<!-- \/bench:scp -->/.exec(readme)?.[1];
+    const section = readSection('docs/development.md', 'bench:scp');
     expect(section).toBe(scpSizeSection());
     expect(section).toContain(`| ${longest.length.toLocaleString('en-US')} |`);
   });

@@ -159,7 +159,7 @@ test('--csv: a header and one line per account and requested Region, fields quot
   // Problems and fixes hold commas and quotes: they read back whole.
   const json = JSON.parse((await run([...LIST, '--json'])).stdout);
   expect(rows[4].slice(7)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
-  expect(rows[4][8]).toContain('(README: "Verifying an organization")');
+  expect(rows[4][8]).toContain('(docs/verify.md: "Verifying an organization")');
   expect(rows[2][7]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
 }, 60_000);
 

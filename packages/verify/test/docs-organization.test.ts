@@ -1,5 +1,5 @@
 /**
- * README.md, "Verifying an organization": its commands run as written (in process, against the fake
+ * docs/verify.md, "Verifying an organization": its commands run as written (in process, against the fake
  * organization), its CSV header is the one printed, and its two policies cover every call verify
  * makes, into a member account (the read-only role) and as the caller.
  */
@@ -12,8 +12,9 @@ import { emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, S
 
 useFakeAccount();
 
-const README = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-const SECTION = README.slice(README.indexOf('### Verifying an organization'), README.indexOf('## Testing in your own account'));
+const PAGE = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'docs', 'verify.md'), 'utf8');
+// from its heading to the end of the page, the section's last part
+const SECTION = PAGE.slice(PAGE.indexOf('## Verifying an organization'));
 
 /** The fenced blocks of the section with the given language. */
 function blocks(language: string): string[] {
@@ -57,18 +58,18 @@ const IAM_ACTION: Record<string, string> = {
   'cloudformation:ListStackInstances': 'cloudformation:ListStackInstances',
 };
 
-/** The Allow actions of a policy document in the README. */
+/** The Allow actions of a policy document on the page. */
 function actions(policy: string): string[] {
   const document = JSON.parse(policy) as { Statement: Array<{ Effect: string; Action: string | string[] }> };
   return document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
 }
 
-/** The members as the README's role names them: BedrockInvocationLoggingVerify beside OrganizationAccountAccessRole. */
+/** The members as the page's role names them: BedrockInvocationLoggingVerify beside OrganizationAccountAccessRole. */
 function readmeMembers(): ReturnType<typeof members> {
   return members(NOW).map((a) => (a.roles.OrganizationAccountAccessRole ? withRole(a, 'BedrockInvocationLoggingVerify') : a));
 }
 
-test('the README\'s organization commands run as written: a list, an OU as CSV, a StackSet from a delegated administrator as JSON', async () => {
+test('docs/verify.md\'s organization commands run as written: a list, an OU as CSV, a StackSet from a delegated administrator as JSON', async () => {
   const [list, unit, stackSet] = commands();
   fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION });
   const first = await run(list);
@@ -94,11 +95,11 @@ test('the README\'s organization commands run as written: a list, an OU as CSV, 
   expect(JSON.parse(json.stdout).accounts.map((a: { access: string }) => a.access)).toEqual(['assumed-role', 'assumed-role', 'unreachable']);
 }, 60_000);
 
-test('the README\'s CSV header is the one printed', () => {
+test('docs/verify.md\'s CSV header is the one printed', () => {
   expect(SECTION).toContain(`\`${CSV_COLUMNS.join(',')}\``);
 });
 
-test('the README\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
+test('docs/verify.md\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
   const [trust, role, caller] = blocks('json');
   expect(JSON.parse(trust).Statement[0].Condition.StringEquals['aws:PrincipalOrgID']).toMatch(/^o-/);
   // GIVEN an OU run and a StackSet run, with the nOps checks (the role found by pattern)
