@@ -12,6 +12,8 @@ const EVENTS_PRINCIPAL = 'events.amazonaws.com';
 
 /**
  * Properties for `BedrockTamperDetection`.
+ *
+ * @experimental
  */
 export interface BedrockTamperDetectionProps {
   /**
@@ -33,6 +35,12 @@ export interface BedrockTamperDetectionProps {
  *
  * Needs CloudTrail management events in the account and Region (an organization trail, or a trail of
  * the account). Object deletions are CloudTrail data events and are not seen.
+ *
+ * Experimental: the event pattern is tested with a matcher written to EventBridge's documented
+ * semantics, not against EventBridge, and the CloudTrail event names of some S3 operations are
+ * matched in both spellings (docs/tamper-guard.md). The pattern may change in a minor release.
+ *
+ * @experimental
  */
 export class BedrockTamperDetection extends Construct {
   /**
@@ -74,6 +82,12 @@ export class BedrockTamperDetection extends Construct {
   /** The role EventBridge uses to put events on `eventBus`. */
   public readonly eventBusRole?: iam.Role;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: BedrockTamperDetectionProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);

@@ -46,6 +46,9 @@ export class BedrockInvocationLoggingMemberTemplate {
   public readonly stack: BedrockInvocationLoggingStack;
   private rendered?: Record<string, unknown>;
 
+  /**
+   * @param props the member stack's properties (all optional)
+   */
   constructor(props: BedrockInvocationLoggingMemberTemplateProps = {}) {
     this.app = isolatedApp();
     this.stack = new BedrockInvocationLoggingStack(this.app, BedrockInvocationLoggingMemberTemplate.STACK_ID, {
