@@ -40,7 +40,7 @@ export function addTamperGuardStack(app: App, targetOuIds: string[], guard: Tamp
   });
   const tamperGuard = new BedrockTamperGuard(stack, 'TamperGuard', { targetIds: targetOuIds, breakGlassRoleArn: guard.breakGlassRoleArn });
   new CfnOutput(stack, 'TamperGuardPolicyId', {
-    description: 'Service control policy attached to the target OUs: see the README, "Tamper guard", before deploying in a guarded account',
+    description: 'Service control policy attached to the target OUs: see docs/tamper-guard.md before deploying in a guarded account',
     value: tamperGuard.policy.attrId,
   });
 }

@@ -314,7 +314,7 @@ export class BedrockLogAnalytics extends Construct {
       databaseName: database.ref,
       tableInput: {
         name: PRICES_TABLE,
-        description: 'Model prices you maintain: a CSV with a header line (see the README, "FinOps queries")',
+        description: 'Model prices you maintain: a CSV with a header line (see docs/analytics.md, "The price table")',
         tableType: 'EXTERNAL_TABLE',
         parameters: { 'EXTERNAL': 'TRUE', 'classification': 'csv', 'skip.header.line.count': '1' },
         storageDescriptor: {

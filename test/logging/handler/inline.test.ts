@@ -36,6 +36,6 @@ test.each([
 });
 
 test('the inlined handler stays within its budget (bytes; the StackSet member template carries it)', () => {
-  // 13.8 KB with every behaviour of issue 11 (its target was 10,000; see the README's figures)
+  // 13.8 KB with every behaviour the handler has (docs/development.md, Figures: bench:handler)
   expect(Buffer.byteLength(inlineHandlerCode())).toBeLessThanOrEqual(14_000);
 });
