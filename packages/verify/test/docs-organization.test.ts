@@ -1,14 +1,17 @@
 /**
  * docs/verify.md, "Verifying an organization": its commands run as written (in process, against the fake
- * organization), its CSV header is the one printed, and its two policies cover every call verify
- * makes, into a member account (the read-only role) and as the caller.
+ * organization), its CSV header is the one printed, its two policies cover every call verify
+ * makes, into a member account (the read-only role) and as the caller, and its sample output is
+ * what verify prints for that organization (DOCS_SAMPLES_UPDATE=1, which npm run docs:samples sets,
+ * rewrites it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSection, writeSection } from '../../../scripts/doc-section';
 import { main } from '../src/cli';
 import { CSV_COLUMNS } from '../src/organization-report';
 import { fake, NOW, useFakeAccount } from './harness';
-import { emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, STACK_SET, STACK_SETS, withRole } from './organization-world';
+import { emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, REGIONS, ROLE, ROOT, STACK_SET, STACK_SETS, withRole } from './organization-world';
 
 useFakeAccount();
 
@@ -118,4 +121,23 @@ test('docs/verify.md\'s policies cover every call verify makes: the read-only ro
   expect(asCaller.filter((a) => !actions(caller).includes(a))).toEqual([]);
   // No read of log contents: the role has no s3:GetObject.
   expect(actions(role)).not.toContain('s3:GetObject');
+}, 60_000);
+
+test('docs/verify.md\'s sample output is what verify prints for the organization it describes (else: npm run docs:samples)', async () => {
+  const argv = ['--organizational-unit', ROOT, '--regions', REGIONS.join(','), '--assume-role-name', ROLE];
+  fake.reset(management(), { accounts: members(NOW), organization: ORGANIZATION, stackSets: STACK_SETS });
+  const result = await run(argv);
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: '' });
+  const section = [
+    '```text',
+    `$ npx cdk-bedrock-invocation-logging-verify ${argv.join(' ')}`,
+    result.stdout.trimEnd(),
+    '```',
+    '',
+    'Written by `npm run docs:samples` from that command, run against the local fake organization of',
+    'packages/verify/test/organization-world.ts: the management account (the caller), a member with the',
+    'library\'s stack, one with logging off, one whose role cannot be assumed, a suspended one.',
+  ].join('\n');
+  if (process.env.DOCS_SAMPLES_UPDATE === '1') writeSection('docs/verify.md', 'sample:verify-organization', section);
+  expect(readSection('docs/verify.md', 'sample:verify-organization')).toBe(section);
 }, 60_000);
