@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { machine, writeReadmeSection } from './readme-section';
+import { machine, writeSection } from './doc-section';
 import { BedrockInvocationLoggingMemberTemplate } from '../lib';
 import { inlineHandlerCode } from '../lib/logging/handler/inline';
 import { cfnEvent, PROPS } from '../test/logging/handler/events';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   ]));
   print('\nhandler ms: from the handler call to its promise settling (SDK load and the ResponseURL PUT included);'
     + '\nprocess ms: the whole child process (node start-up included). Create on an empty account, Update of one flag, Delete with RESTORE and nothing before.');
-  writeReadmeSection('handler', ['```', ...lines.join('\n').split('\n'), '```', '', `Measured by \`npm run bench:handler\` (${machine()}).`].join('\n'));
+  writeSection('docs/development.md', 'bench:handler', ['```', ...lines.join('\n').split('\n'), '```', '', `Measured by \`npm run bench:handler\` (${machine()}).`].join('\n'));
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,12 +1,12 @@
 /**
- * The tamper-guard SCP's size against the 5,120-character quota, for the README (section bench:scp).
- * Deterministic (no timing), so test/guard/tamper-guard-policy.test.ts checks the README against it.
+ * The tamper-guard SCP's size against the 5,120-character quota, for docs/development.md (section
+ * bench:scp). Deterministic (no timing), so test/guard/tamper-guard-policy.test.ts checks the page against it.
  * Run: npm run bench:scp
  */
 import { BedrockTamperGuardPolicy, BedrockTamperGuardPolicyOptions } from '../lib';
 import { MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../lib/shared/facts';
 import { CONTROL_TOWER_EXECUTION_ROLE_NAME, MAX_SCP_CHARACTERS, SELF_MANAGED_STACKSETS_EXECUTION_ROLE_NAME } from '../lib/guard/facts';
-import { writeReadmeSection } from './readme-section';
+import { writeSection } from './doc-section';
 
 /** The longest break-glass role ARN the guard accepts: the longest partition name, an account id, a 512-character path, a 64-character name. */
 export const LONGEST_BREAK_GLASS_ROLE_ARN = `arn:aws-us-gov:iam::123456789012:role/${'p'.repeat(MAX_ROLE_PATH_LENGTH - 2)}/${'n'.repeat(MAX_ROLE_NAME_LENGTH)}`;
@@ -56,5 +56,5 @@ export function scpSizeSection(): string {
 if (require.main === module) {
   const text = scpSizeSection();
   console.log(text);
-  writeReadmeSection('scp', text);
+  writeSection('docs/development.md', 'bench:scp', text);
 }

@@ -1,7 +1,8 @@
 /**
- * Benchmark: template sizes and in-process synth time of the app's stacks, and how long the app takes
- * to start from TypeScript against two baselines measured in the same run (not a test). Writes its
- * tables into README.md (section bench:synth). Run: npm run bench:synth
+ * Benchmark (not a test): in-process synth time of the app's stacks, and how long the app takes to
+ * start from TypeScript against two baselines measured in the same run. Writes its tables into
+ * docs/development.md (section bench:synth). The templates' sizes are not timings: they depend only on
+ * the code, so `npm run docs:samples` writes them and a test checks them. Run: npm run bench:synth
  *
  * Start-up: `npx cdk synth -q`, and the app command alone, for
  *   ours  cdk.json's app (TypeScript through tooling/ts-register.js), transpile cache warm, and cold
@@ -16,61 +17,40 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ANALYTICS_STACK_NAME, ARCHIVE_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
-import { BedrockInvocationLoggingMemberTemplate } from '../lib';
-import { load, machine, writeReadmeSection } from './readme-section';
+import { ARCHIVE_STACK_NAME, ANALYTICS_STACK_NAME, createApp, STACK_NAME, STACKSET_STACK_NAME } from '../bin/create-app';
+import { load, machine, writeSection } from './doc-section';
+import { ALL, ALL_ARCHIVE, ANALYTICS, ARCHIVE, ARCHIVE_ALL, ROLLOUT, ROLLOUT_KMS_ARCHIVE } from './docs-contexts';
 
-const ALL = { keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false' };
-const ANALYTICS = { ...ALL, analytics: 'true', analyticsRequestMetadataKeys: 'team,cost-center' };
-const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1,eu-west-1' };
-const ARCHIVE_VALUES = {
-  archiveBucket: 'bedrock-invocation-logs-archive-222233334444-abcd1234', archiveAccount: '222233334444',
-  archiveKmsKeyArn: 'arn:aws:kms:eu-west-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-};
-const ROLLOUT_KMS_ARCHIVE = { ...ROLLOUT, kms: 'true', ...ARCHIVE_VALUES };
-const ALL_ARCHIVE = { ...ALL, ...ARCHIVE_VALUES };
-const ARCHIVE = { rollout: 'archive', organizationId: 'o-a1b2c3d4e5' };
-const ARCHIVE_ALL = {
-  ...ARCHIVE, keyPrefix: 'finops/bedrock', kms: 'true', nopsRoleName: 'Nops-Integration-abc123',
-  archiveObjectLockDays: '365', archiveObjectLockMode: 'GOVERNANCE', archiveTransitionDays: '90',
-};
 const RUNS = 5;
 const ROOT = path.join(__dirname, '..');
 const START_RUNS = 7;
 const COLD_RUNS = 3;
 
-const kb = (bytes: number) => `${bytes.toLocaleString('en-US')} B`;
-
-function inProcess(context: Record<string, string>, stackName: string): { ms: number; pretty: number; minified: number } {
+function medianMs(context: Record<string, string>, stackName: string): number {
   const times: number[] = [];
-  let template: unknown;
   for (let i = 0; i < RUNS; i++) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
     const start = process.hrtime.bigint();
-    const assembly = createApp({ context, outdir }).synth();
+    createApp({ context, outdir }).synth().getStackByName(stackName);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    template = assembly.getStackByName(stackName).template;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-  times.sort((a, b) => a - b);
-  return {
-    ms: times[Math.floor(RUNS / 2)],
-    pretty: Buffer.byteLength(JSON.stringify(template, undefined, 1)),
-    minified: Buffer.byteLength(JSON.stringify(template)),
-  };
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
 }
 
-/** Bytes of the YAML `cdk synth STACK` prints: the template `cdk deploy` sends inline without a bootstrap bucket. */
-function cliYamlBytes(context: Record<string, string>, stackName: string): number {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-cli-'));
-  try {
-    const args = Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-    return Buffer.byteLength(execFileSync('npx', ['cdk', 'synth', stackName, ...args, '--output', out], { stdio: ['ignore', 'pipe', 'ignore'] }));
-  } finally {
-    fs.rmSync(out, { recursive: true, force: true });
-  }
+const rows: string[] = ['| app context | stack | synth in process (median of 5) |', '|---|---|---|'];
+for (const [name, context, stack] of [
+  ['default', {}, STACK_NAME],
+  ['all options', ALL, STACK_NAME],
+  ['`rollout=stackset`', ROLLOUT, STACKSET_STACK_NAME],
+  ['`rollout=stackset`, `kms=true`, archive values', ROLLOUT_KMS_ARCHIVE, STACKSET_STACK_NAME],
+  ['all options, replicating into an SSE-KMS archive', ALL_ARCHIVE, STACK_NAME],
+  ['`rollout=archive`', ARCHIVE, ARCHIVE_STACK_NAME],
+  ['`rollout=archive`, KMS, nOps grant, Object Lock, transition', ARCHIVE_ALL, ARCHIVE_STACK_NAME],
+  ['all options, `analytics=true`', ANALYTICS, ANALYTICS_STACK_NAME],
+] as const) {
+  rows.push(`| ${name} | \`${stack}\` | ${medianMs(context, stack).toFixed(0)} ms |`);
 }
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
@@ -133,7 +113,7 @@ function startUp(): { ours: Start; cold: Start; compiled: Start; minimal: Start;
     // --noCheck: what is timed is running the output; `npm run typecheck` is the type check.
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(work, 'tsconfig.json'), '--noCheck'], { stdio: 'inherit' });
     // The handler as the build ships it: copied, not compiled (the template inlines this file's text).
-    fs.copyFileSync(path.join(ROOT, 'lib', 'handler', 'index.js'), path.join(compiled, 'lib', 'handler', 'index.js'));
+    fs.copyFileSync(path.join(ROOT, 'lib', 'logging', 'handler', 'index.js'), path.join(compiled, 'lib', 'logging', 'handler', 'index.js'));
     fs.symlinkSync(modules, path.join(compiled, 'node_modules'), 'dir');
 
     const command = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app as string;
@@ -172,36 +152,6 @@ function startUp(): { ours: Start; cold: Start; compiled: Start; minimal: Start;
   }
 }
 
-const rows: string[] = [
-  '| template | indented (bytes) | minified (bytes) | synth in process (median of 5) |',
-  '|---|---|---|---|',
-];
-for (const [name, context, stack] of [
-  ['default stack', {}, STACK_NAME],
-  ['all-options stack', ALL, STACK_NAME],
-  ['StackSet administrator stack (limit for `cdk deploy` without bootstrap: 51,200)', ROLLOUT, STACKSET_STACK_NAME],
-  ['StackSet administrator stack, `kms=true`, archive values', ROLLOUT_KMS_ARCHIVE, STACKSET_STACK_NAME],
-  ['all-options stack replicating into an SSE-KMS archive', ALL_ARCHIVE, STACK_NAME],
-  ['archive stack (`rollout=archive`)', ARCHIVE, ARCHIVE_STACK_NAME],
-  ['archive stack, KMS, nOps grant, Object Lock, transition', ARCHIVE_ALL, ARCHIVE_STACK_NAME],
-  ['all-options stack with `analytics=true` (exports added)', ANALYTICS, STACK_NAME],
-  ['analytics stack (`analytics=true`, all options, two `analyticsRequestMetadataKeys`)', ANALYTICS, ANALYTICS_STACK_NAME],
-] as const) {
-  const r = inProcess(context, stack);
-  rows.push(`| ${name} | ${kb(r.pretty)} | ${kb(r.minified)} | ${r.ms.toFixed(0)} ms |`);
-}
-for (const [name, props] of [['StackSet member template, archive parameters included (TemplateBody limit 51,200)', {}], ['StackSet member template, `kms=true`', { createEncryptionKey: true }]] as const) {
-  const t = new BedrockInvocationLoggingMemberTemplate(props);
-  rows.push(`| ${name} | ${kb(Buffer.byteLength(t.toPrettyJson()))} | ${kb(Buffer.byteLength(t.toJson()))} | |`);
-}
-const yaml = [
-  ['all-options stack', ALL, STACK_NAME],
-  ['all-options stack with `analytics=true`', ANALYTICS, STACK_NAME],
-  ['analytics stack', ANALYTICS, ANALYTICS_STACK_NAME],
-  ['StackSet administrator stack with `kms=true` and archive values', ROLLOUT_KMS_ARCHIVE, STACKSET_STACK_NAME],
-  ['archive stack, all options', ARCHIVE_ALL, ARCHIVE_STACK_NAME],
-] as const;
-const yamlLine = `YAML that \`cdk deploy\` sends inline (\`npx cdk synth STACK\`; limit 51,200): ${yaml.map(([name, context, stack]) => `${name} ${kb(cliYamlBytes(context, stack))}`).join(', ')}.`;
 const cell = (t: Times) => `${median(t.wall).toFixed(2)} s${t.cpu.length > 0 ? ` (${median(t.cpu).toFixed(2)} s)` : ''}`;
 const both = (a: Times, b: Times) => `${ratio(median(a.wall), median(b.wall))}${a.cpu.length > 0 && b.cpu.length > 0 ? ` (${ratio(median(a.cpu), median(b.cpu))})` : ''}`;
 const ratios = (a: Start, b: Start) => `${both(a.cli, b.cli)} / ${both(a.alone, b.alone)}`;
@@ -209,8 +159,6 @@ const loadBefore = load();
 const start = startUp();
 const text = [
   ...rows,
-  '',
-  yamlLine,
   '',
   `Start-up: the default stack, the four cdk-nag packs included, under \`npx cdk synth -q\` and as the app command alone (no CLI), against two baselines in the same run. Medians: wall time, and in brackets CPU time (user + system) of the process tree; warm: ${START_RUNS} runs each after one warm-up, the three apps interleaved; cold: ${COLD_RUNS} runs.`,
   '',
@@ -226,4 +174,4 @@ const text = [
   `Measured by \`npm run bench:synth\` (${machine()}; ${loadBefore} before the start-up runs, ${load()} after).`,
 ].join('\n');
 console.log(text);
-writeReadmeSection('synth', text);
+writeSection('docs/development.md', 'bench:synth', text);

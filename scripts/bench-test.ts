@@ -2,13 +2,13 @@
  * Benchmark: the README's two commands on a fresh clone of HEAD (commit first), timed: `npm ci`,
  * `npx cdk synth` (first, so with the transpile cache cold) and `npm test` (type check, jest, integ
  * snapshots) with jest's own time.
- * Writes the figures into README.md (section bench:test). Not a test. Run: npm run bench:test
+ * Writes the figures into docs/development.md (section bench:test). Not a test. Run: npm run bench:test
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { load, machine, writeReadmeSection } from './readme-section';
+import { load, machine, writeSection } from './doc-section';
 
 const root = path.join(__dirname, '..');
 const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
@@ -42,7 +42,7 @@ try {
     `Measured by \`npm run bench:test\` on commit ${commit} (${machine()}; ${loadBefore} at the start, ${load()} at the end).`,
   ].join('\n');
   console.log(text);
-  writeReadmeSection('test', text);
+  writeSection('docs/development.md', 'bench:test', text);
 } finally {
   fs.rmSync(clone, { recursive: true, force: true });
 }

@@ -3,15 +3,20 @@
  * The packages as users meet them, in temporary directories with nothing of this repository on
  * their module path:
  *
- * 1. the construct library: `npm pack`, then a separate CDK app that installs the tarball (with
- *    aws-cdk-lib, constructs and cdk-nag at the versions this repo pins) and runs
- *    test/support/fixtures/consumer-app.js there. Installing the tarball must add no package but the
- *    library itself (its only dependencies are the peers the app already has).
+ * 1. the construct library: `npm pack`, then a separate CDK app that installs the tarball and runs
+ *    test/support/fixtures/consumer-app.js there, twice:
+ *    - at the peer dependencies' floor: aws-cdk-lib and constructs at exactly the lowest version
+ *      package.json's `^X.Y.Z` ranges admit (checked in node_modules after the install), which
+ *      proves that floor;
+ *    - at the newest aws-cdk-lib and constructs those ranges admit, as a new user gets them.
+ *    cdk-nag at the version this repository tests with, both times. Installing the tarball must
+ *    add no package but the library itself (its only dependencies are the peers the app has).
  * 2. the verify CLI: `npm pack -w packages/verify`, installed into an empty directory, where
  *    `npx cdk-bedrock-invocation-logging-verify --help` exits 0 and a run without credentials exits 2
  *    with one line on stderr.
  *
  *   npm run check:consumer            (CI runs it after the build)
+ *   npm run check:consumer -- --floor-only   (skip the newest aws-cdk-lib)
  *
  * Exits non-zero if any step fails. Plain JavaScript: it needs nothing but Node.js and npm.
  */
@@ -30,26 +35,45 @@ const npmInstall = (dir, specs) => run('npm', ['install', '--no-audit', '--no-fu
 try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root))[0];
   const tarball = path.join(work, packed.filename);
-  const app = path.join(work, 'app');
+  const floor = (range) => {
+    if (!/^\^\d+\.\d+\.\d+$/.test(range)) throw new Error(`peer dependency range ${range}: expected ^X.Y.Z`);
+    return range.slice(1);
+  };
+  const peers = Object.entries(pkg.peerDependencies);
+  const cdkNag = `cdk-nag@${pkg.devDependencies['cdk-nag']}`;
+  checkLibrary('floor', tarball, packed, [...peers.map(([name, range]) => `${name}@${floor(range)}`), cdkNag], Object.fromEntries(peers.map(([n, r]) => [n, floor(r)])));
+  if (!process.argv.includes('--floor-only')) {
+    checkLibrary('newest', tarball, packed, [...peers.map(([name, range]) => `${name}@${range}`), cdkNag], {});
+  }
+  checkVerifyPackage();
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * The packed library in a fresh app with these packages installed first; `exact` names the
+ * versions the app must then hold (the floor run), checked in its node_modules.
+ */
+function checkLibrary(label, tarball, packed, specs, exact) {
+  const app = path.join(work, `app-${label}`);
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }));
-  // The peers and the consumer's own cdk-nag, at the versions this repository is tested with.
-  const peers = ['aws-cdk-lib', 'constructs', 'cdk-nag'].map((name) => `${name}@${pkg.devDependencies[name]}`);
-  npmInstall(app, peers);
+  npmInstall(app, specs);
   const before = installedPackages(app);
   npmInstall(app, [tarball]);
   const added = installedPackages(app).filter((p) => !before.includes(p));
   if (added.length !== 1 || !added[0].startsWith(`${pkg.name}@`)) {
     throw new Error(`installing ${packed.filename} must add only the library, but it added: ${added.join(', ')}`);
   }
+  const versions = Object.fromEntries(Object.keys(pkg.peerDependencies).map((name) => [name, require(path.join(app, 'node_modules', name, 'package.json')).version]));
+  for (const [name, version] of Object.entries(exact)) {
+    if (versions[name] !== version) throw new Error(`the floor run must use ${name} ${version}, but the app holds ${versions[name]}`);
+  }
   fs.copyFileSync(path.join(root, 'test', 'support', 'fixtures', 'consumer-app.js'), path.join(app, 'app.js'));
   const output = run('node', ['app.js'], app);
   process.stdout.write(output);
-  process.stdout.write(`consumer check: ${packed.filename} (${packed.size} bytes packed, ${packed.entryCount} files); `
-    + `installing it added ${added.length} package: ${added.join(', ')}\n`);
-  checkVerifyPackage();
-} finally {
-  fs.rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`consumer check (${label}: ${Object.entries(versions).map(([n, v]) => `${n} ${v}`).join(', ')}): ${packed.filename} `
+    + `(${packed.size} bytes packed, ${packed.entryCount} files); installing it added ${added.length} package: ${added.join(', ')}\n`);
 }
 
 /** The verify CLI from its own tarball, in an empty directory. */

@@ -97,6 +97,6 @@ export function addArchiveAnalyticsStack(app: App, archiveStack: BedrockLogArchi
 function addAnalyticsOutputs(stack: Stack, analytics: BedrockLogAnalytics): void {
   new CfnOutput(stack, 'WorkGroupName', { description: 'Athena workgroup the named queries run in', value: analytics.workGroupName });
   new CfnOutput(stack, 'DatabaseName', { description: 'Glue database of the tables bedrock_invocations and bedrock_prices', value: analytics.databaseName });
-  new CfnOutput(stack, 'PriceTableLocation', { description: 'Upload your price CSV under this location (see the README, "FinOps queries")', value: analytics.priceTableLocation });
+  new CfnOutput(stack, 'PriceTableLocation', { description: 'Upload your price CSV under this location (see docs/analytics.md, "The price table")', value: analytics.priceTableLocation });
   new CfnOutput(stack, 'QueryPolicyArn', { description: 'Managed policy to attach to whoever runs the queries', value: analytics.queryPolicy.managedPolicyArn });
 }

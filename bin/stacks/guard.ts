@@ -44,7 +44,7 @@ export function addTamperGuardStack(app: App, targetOuIds: string[], guard: Tamp
     executionRoleArns: guard.executionRoleArns,
   });
   new CfnOutput(stack, 'TamperGuardPolicyId', {
-    description: 'Service control policy attached to the target OUs: see the README, "Tamper guard", before deploying in a guarded account',
+    description: 'Service control policy attached to the target OUs: see docs/tamper-guard.md before deploying in a guarded account',
     value: tamperGuard.policy.attrId,
   });
 }

@@ -29,6 +29,11 @@ export class BedrockLogArchiveStack extends Stack {
   /** The managed policy on the nOps role, when `nopsRoleName` is given. */
   public readonly nopsPolicy?: iam.ManagedPolicy;
 
+  /**
+   * @param scope the app (or stage) the stack is added to
+   * @param id the stack's construct id, and its name unless `stackName` is given
+   * @param props its properties
+   */
   constructor(scope: Construct, id: string, props: BedrockLogArchiveStackProps) {
     super(scope, id, {
       description: 'The organization\'s archive of Amazon Bedrock model invocation logs, replicated from every member account, readable by the nOps integration role (cdk-bedrock-invocation-logging)',

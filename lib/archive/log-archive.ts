@@ -148,6 +148,12 @@ export class BedrockLogArchive extends Construct {
   /** The bucket-policy statement that admits the members' replication. */
   public readonly replicationStatement: iam.PolicyStatement;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties
+   */
   constructor(scope: Construct, id: string, props: BedrockLogArchiveProps) {
     super(scope, id);
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);

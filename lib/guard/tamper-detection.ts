@@ -15,6 +15,8 @@ const EVENTS_PRINCIPAL = 'events.amazonaws.com';
 
 /**
  * Properties for `BedrockTamperDetection`.
+ *
+ * @experimental
  */
 export interface BedrockTamperDetectionProps {
   /**
@@ -43,6 +45,13 @@ export interface BedrockTamperDetectionProps {
  * management events in the account and Region (an organization trail, or a trail of the account);
  * IAM's events are recorded in us-east-1. Object writes and deletions and function invocations are
  * CloudTrail data events: seen only where a trail records them.
+ *
+ * Experimental: the event pattern is tested with a matcher written to EventBridge's documented
+ * semantics, not against EventBridge, and what CloudTrail records in `errorMessage` when an SCP denies
+ * a request is taken from IAM's documented message format (docs/tamper-guard.md). The pattern may
+ * change in a minor release.
+ *
+ * @experimental
  */
 export class BedrockTamperDetection extends Construct {
   /**
@@ -86,6 +95,12 @@ export class BedrockTamperDetection extends Construct {
   /** The role EventBridge uses to put events on `eventBus`. */
   public readonly eventBusRole?: iam.Role;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: BedrockTamperDetectionProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);

@@ -63,6 +63,12 @@ export class BedrockTamperGuard extends Construct {
   /** The policy text as AWS stores it (minified JSON). */
   public readonly policyJson: string;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties
+   */
   constructor(scope: Construct, id: string, props: BedrockTamperGuardProps) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);

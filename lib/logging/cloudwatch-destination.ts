@@ -35,7 +35,7 @@ export interface BedrockCloudWatchDestinationProps {
 
   /**
    * KMS key that encrypts the log group. Its key policy must let the CloudWatch Logs service
-   * principal of the Region use it (CloudWatch Logs requires this; see the README).
+   * principal of the Region use it (CloudWatch Logs requires this).
    *
    * @default - CloudWatch Logs' own service-side encryption
    */
@@ -80,6 +80,12 @@ export class BedrockCloudWatchDestination extends Construct {
   /** The policy of the service role; Bedrock validates the role when logging is configured, so depend on it. */
   public readonly serviceRolePolicy: iam.ManagedPolicy;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: BedrockCloudWatchDestinationProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);

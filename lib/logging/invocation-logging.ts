@@ -165,6 +165,12 @@ export class BedrockInvocationLogging extends Construct {
   /** The role S3 replicates into the archive with, when `archiveBucket` is given. */
   public readonly replicationRole?: iam.IRole;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);

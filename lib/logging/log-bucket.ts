@@ -163,6 +163,12 @@ export class BedrockLogBucket extends Construct {
   /** @internal */
   public readonly _replication?: ArchiveReplication;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: BedrockLogBucketProps = {}) {
     super(scope, id);
     // Access-log delivery by bucket policy, not the LogDeliveryWrite ACL: ACLs stay disabled whatever the app's flags.

@@ -83,6 +83,12 @@ export class ModelInvocationLoggingConfiguration extends Construct {
   /** What the handler last did, for a stack output. */
   public readonly message: string;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties
+   */
   constructor(scope: Construct, id: string, props: ModelInvocationLoggingConfigurationProps) {
     super(scope, id);
     const stack = Stack.of(this);

@@ -64,6 +64,12 @@ export class NopsIntegrationGrant extends Construct {
   /** Whether the grant covers every Region's log bucket of the account (`accountWide`). */
   public readonly accountWide: boolean;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties
+   */
   constructor(scope: Construct, id: string, props: NopsIntegrationGrantProps) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);

@@ -59,6 +59,9 @@ export class BedrockInvocationLoggingMemberTemplate {
   public readonly stack: BedrockInvocationLoggingStack;
   private rendered?: Record<string, unknown>;
 
+  /**
+   * @param props the member stack's properties (all optional)
+   */
   constructor(props: BedrockInvocationLoggingMemberTemplateProps = {}) {
     const errors = new ErrorCollector('member template props');
     const busArn = props.alertEventBusArn;

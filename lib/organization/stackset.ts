@@ -173,6 +173,12 @@ export class BedrockInvocationLoggingStackSet extends Construct {
   /** Name of the StackSet. */
   public readonly stackSetName: string;
 
+  /**
+   * @param scope the construct this one is added to (a stack, or a construct in one)
+   * @param id its id within `scope`; it is part of the logical id of every resource below it, so
+   * changing it replaces those resources
+   * @param props its properties
+   */
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingStackSetProps) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);

@@ -35,6 +35,11 @@ export class BedrockInvocationLoggingStack extends Stack {
   /** The nOps grant, when a role was given. */
   public readonly nopsGrant?: NopsIntegrationGrant;
 
+  /**
+   * @param scope the app (or stage) the stack is added to
+   * @param id the stack's construct id, and its name unless `stackName` is given
+   * @param props its properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingStackProps = {}) {
     super(scope, id, {
       description: 'Amazon Bedrock model invocation logging to S3, readable by the nOps integration role (cdk-bedrock-invocation-logging)',

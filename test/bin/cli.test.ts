@@ -1,4 +1,6 @@
-import { STACK_NAME } from '../../bin/create-app';
+import { createApp, STACK_NAME } from '../../bin/create-app';
+import { readSection } from '../../scripts/doc-section';
+import { BAD_INPUT_CONTEXT, badInputSection, CLI_CONTEXT, cliYaml } from '../../scripts/docs-samples';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_KEY_ARN } from '../archive/helpers';
 import { cdk, CliResult, tsApp } from './cli';
 
@@ -28,7 +30,8 @@ const runs: Record<string, Promise<CliResult>> = {
   // the finding only in the StackSet member template: the gate covers what the StackSet deploys
   deploy: cdk(['deploy', '--all', '--require-approval', 'never', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } }),
   diff: cdk(['diff'], { app: NONCOMPLIANT }),
-  badInput: cdk(['synth', '-q', '-c', 'kms=TRUE', '-c', 'keyPrefix=a b', '-c', 'rollout=stackset', '-c', 'targetOuIds=ou-x', '-c', 'targetRegions=us-east-1']),
+  // the command docs/app.md shows
+  badInput: cdk(['synth', '-q', ...BAD_INPUT_CONTEXT]),
 };
 
 describe('cdk CLI: the compliance gate', () => {
@@ -41,6 +44,9 @@ describe('cdk CLI: the compliance gate', () => {
     expect(r.stdout).toMatch(/SSEAlgorithm: aws:kms/);
     expect(r.stdout).not.toMatch(/CDKMetadata/);
     expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(51_200);
+    // what npm run docs:samples measures in process (docs/development.md, template sizes) is what the CLI prints
+    const template = createApp({ context: { ...CLI_CONTEXT, ...EVERY_OPTION } }).synth().getStackByName(STACK_NAME).template;
+    expect(r.stdout).toBe(`${cliYaml(template)}\n`);
   });
 
   test('cdk synth exits 1 and prints each finding on one line when a resource is noncompliant', async () => {
@@ -78,5 +84,10 @@ describe('cdk CLI: bad input', () => {
     expect(r.stderr).toMatch(/^ {2}keyPrefix "a b" contains " ": use only letters, digits and .*$/m);
     expect(r.stderr).toMatch(/^ {2}context targetOuIds item "ou-x" is not valid: expected a value like ou-ab12-cdef3456 .*$/m);
     expectNoStackTrace(r.stderr);
+  });
+
+  test('docs/app.md shows the command\'s output as the CLI prints it (else: npm run docs:samples)', async () => {
+    const r = await runs.badInput;
+    expect(readSection('docs/app.md', 'sample:bad-input')).toBe(badInputSection(r.stderr, r.status));
   });
 });

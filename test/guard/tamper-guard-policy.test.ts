@@ -17,6 +17,7 @@ import { stackSetNameProblems } from '../../lib/shared/validation';
 import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from '../../lib/guard/facts';
 import { STATE_PARAMETER_NAME } from '../../lib/logging/facts';
 import { DEPLOYER_TABLE_ROLE_ARNS, LONGEST_BREAK_GLASS_ROLE_ARN, LONGEST_OPTIONS, scpSizeSection } from '../../scripts/bench-scp';
+import { readSection } from '../../scripts/doc-section';
 import { ROOT } from '../bin/cli';
 import { errorOf } from '../support/util';
 
@@ -70,7 +71,7 @@ describe('the policy', () => {
       .toMatch(/stackSetName "1-bad_name" is not a valid StackSet name: start with a letter, then up to 127 letters, digits or "-"/);
   });
 
-  test(`fits the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota at the longest options, and the README states the measured sizes`, () => {
+  test(`fits the ${MAX_SCP_CHARACTERS.toLocaleString('en-US')}-character SCP quota at the longest options, and docs/development.md states the measured sizes`, () => {
     // the longest role ARN: longest partition, a 12-digit account, a 512-character path, a 64-character name
     expect(LONGEST_BREAK_GLASS_ROLE_ARN).toHaveLength('arn:aws-us-gov:iam::123456789012:role'.length + MAX_ROLE_PATH_LENGTH + MAX_ROLE_NAME_LENGTH);
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(LONGEST_BREAK_GLASS_ROLE_ARN, 'x')).toEqual([]);
@@ -85,15 +86,14 @@ describe('the policy', () => {
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(LONGEST_BREAK_GLASS_ROLE_ARN.replace(pathPart, `${pathPart}p/`), 'x')).toHaveLength(1);
     expect(BedrockTamperGuardPolicy.breakGlassRoleArnProblems(`${LONGEST_BREAK_GLASS_ROLE_ARN}n`, 'x')).toHaveLength(1);
     expect(name).toHaveLength(MAX_ROLE_NAME_LENGTH);
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = /<!-- bench:scp -->\n([\s\S]*?)\n<!-- \/bench:scp -->/.exec(readme)?.[1];
+    const section = readSection('docs/development.md', 'bench:scp');
     expect(section).toBe(scpSizeSection());
     expect(section).toContain(`| ${longest.length.toLocaleString('en-US')} |`);
   });
 
-  test('the README\'s guard section names every pattern the policy names, and the exemptions', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Tamper guard'), readme.indexOf('### Detection'));
+  test('docs/tamper-guard.md names every pattern the policy names, and the exemptions', () => {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'tamper-guard.md'), 'utf8');
+    const section = page.slice(0, page.indexOf('## Detection'));
     const doc = BedrockTamperGuardPolicy.document();
     const named = [...doc.Statement[1].Resource, doc.Statement[2].Resource, ...doc.Statement[1].Condition.ArnNotLike['aws:PrincipalArn'], ...doc.Statement[0].Action];
     expect(named.filter((p: string) => !section.includes(`\`${p}\``))).toEqual([]);

@@ -3,7 +3,7 @@
  * `AWS::Athena::NamedQuery` `QueryString`, and the tests run this exact text on DuckDB.
  *
  * Written in the subset Athena engine version 3 (Trino) and DuckDB share, so that only the setup
- * differs between them (see the README, "FinOps queries"): sums cast to bigint, days taken from
+ * differs between them (docs/analytics.md): sums cast to bigint, days taken from
  * the ISO timestamp with `substr`, every output column aliased, `GROUP BY` by ordinal, map lookups
  * with `element_at`, parameters (`?`) only in `WHERE`.
  * No aws-cdk-lib import: the tests and the construct share it.
@@ -27,7 +27,7 @@ export interface AnalyticsQuery {
 /** Named query names start with this, so that they sort together in the console. */
 export const QUERY_NAME_PREFIX = 'bedrock-';
 
-/** What the two parameters are, for descriptions and the README. */
+/** What the two parameters are, for descriptions and docs/analytics.md. */
 export const DAY_PARAMETERS = `first and last day of the log folders to read, as 'yyyy/MM/dd' strings (the ${PARTITION.day} partition)`;
 
 /**
@@ -219,7 +219,7 @@ ORDER BY 1, 2, 3`,
 /** The queries every `BedrockLogAnalytics` creates, whatever its `requestMetadataKeys`. */
 export const FIXED_QUERIES: AnalyticsQuery[] = [TOKENS_BY_MODEL_AND_DAY, TOKENS_BY_CALLER, ERRORS_BY_MODEL_AND_CODE, PROMPT_CACHE, ESTIMATED_COST, PRICE_TABLE_CHECK];
 
-/** The named queries for these `requestMetadata` keys, in the order of the README: the tag queries after the caller query. */
+/** The named queries for these `requestMetadata` keys, in the order of docs/analytics.md: the tag queries after the caller query. */
 export function queriesFor(requestMetadataKeys: string[]): AnalyticsQuery[] {
   return [TOKENS_BY_MODEL_AND_DAY, TOKENS_BY_CALLER, ...requestMetadataKeys.map(tokensByTag), ERRORS_BY_MODEL_AND_CODE, PROMPT_CACHE, ESTIMATED_COST, PRICE_TABLE_CHECK];
 }

@@ -55,7 +55,7 @@ export function unreachableAccount(e: unknown, where: { roleArn: string; account
     const role = where.roleArn.slice(where.roleArn.indexOf(':role/') + 6);
     return {
       error,
-      fix: `create role ${role} in account ${where.account}, trusting the role behind ${where.callerArn} (README: "Verifying an organization"),`
+      fix: `create role ${role} in account ${where.account}, trusting the role behind ${where.callerArn} (docs/verify.md: "Verifying an organization"),`
         + ` and allow that role sts:AssumeRole on it${where.externalId === undefined ? '; if the trust policy requires an external id, pass --external-id' : '; check --external-id'}`,
     };
   }

@@ -1,5 +1,5 @@
 /**
- * The `verify` commands of README.md ("Verifying an account"): `npm run verify --` in this repository
+ * The `verify` commands of docs/verify.md ("Verifying an account"): `npm run verify --` in this repository
  * (what a clone has) is run as written against the fake account over HTTP, with nothing of the
  * machine's AWS settings. The installed command (`npx cdk-bedrock-invocation-logging-verify`) is run
  * from the packed tarball in a separate directory by `npm run check:consumer` (CI).
@@ -20,10 +20,10 @@ afterAll(async () => {
   await fake.stop();
 });
 
-/** The `sh` block of the README section "Verifying an account": its commands, continuation lines joined. */
+/** The `sh` block of docs/verify.md's section "Verifying an account": its commands, continuation lines joined. */
 function readmeCommands(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Verifying an account'));
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'verify.md'), 'utf8');
+  const section = page.slice(page.indexOf('## Verifying an account'));
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
   return block.replace(/\\\n\s*/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
@@ -48,7 +48,7 @@ function sh(command: string, cwd: string, env: Record<string, string>): Promise<
   });
 }
 
-/** Runs a README command against the fake: us-east-1 is healthy, eu-west-1 has logging off. */
+/** Runs a documented command against the fake: us-east-1 is healthy, eu-west-1 has logging off. */
 async function runAgainstFake(command: string, cwd: string): Promise<void> {
   const run = await sh(command, cwd, { ...baseEnv(), ...fake.env(), NO_COLOR: '1' });
   // Exit 1: eu-west-1 has logging off; us-east-1 (the deployed stack) passes every check.
@@ -62,7 +62,7 @@ async function runAgainstFake(command: string, cwd: string): Promise<void> {
   expect(run.stdout).toMatch(/FAIL: 1 check failed in 2 Regions and the global checks\n$/);
 }
 
-test('the README documents one command for a clone and one for an installed package', () => {
+test('docs/verify.md documents one command for a clone and one for an installed package', () => {
   const commands = readmeCommands();
   expect(commands).toEqual([
     `npx cdk-bedrock-invocation-logging-verify --regions us-east-1,eu-west-1 --nops-role-name ${NOPS_ROLE} --key-prefix bedrock`,
@@ -71,7 +71,7 @@ test('the README documents one command for a clone and one for an installed pack
 });
 
 // --help: in process in cli.test.ts, and installed from the tarball in `npm run check:consumer`.
-test('from a clone: the README\'s "npm run verify --" command runs verify', async () => {
+test('from a clone: docs/verify.md\'s "npm run verify --" command runs verify', async () => {
   const clone = readmeCommands().find((c) => c.startsWith('npm run verify'))!;
   await runAgainstFake(clone, ROOT);
 }, 300_000);

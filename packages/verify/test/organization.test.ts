@@ -168,7 +168,7 @@ test('--csv: a header and one line per account and requested Region, fields quot
   // Problems and fixes hold commas and quotes: they read back whole.
   const json = JSON.parse((await run([...LIST, '--json'])).stdout);
   expect(rows[6].slice(7)).toEqual([json.accounts[2].error, json.accounts[2].fix]);
-  expect(rows[6][8]).toContain('(README: "Verifying an organization")');
+  expect(rows[6][8]).toContain('(docs/verify.md: "Verifying an organization")');
   expect(rows[3][7]).toBe('Model invocation logging enabled: model invocation logging is off in us-east-1');
 }, 60_000);
 

@@ -35,6 +35,6 @@ test.each([
 });
 
 test('the inlined handler stays within its budget (bytes; the StackSet member template carries it)', () => {
-  // 15.4 KB with the check that CloudFormation sent the request (see the README's figures)
+  // 15.4 KB with the check that CloudFormation sent the request (docs/development.md, Figures: bench:handler)
   expect(Buffer.byteLength(inlineHandlerCode())).toBeLessThanOrEqual(16_000);
 });

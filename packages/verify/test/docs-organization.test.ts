@@ -1,21 +1,25 @@
 /**
- * README.md, "Verifying an organization": its commands run as written (in process, against the fake
- * organization), its CSV header is the one printed, and its two policies cover every call verify
- * makes, into a member account (the read-only role) and as the caller.
+ * docs/verify.md, "Verifying an organization": its commands run as written (in process, against the fake
+ * organization), its CSV header is the one printed, its two policies cover every call verify
+ * makes, into a member account (the read-only role) and as the caller, and its sample output is
+ * what verify prints for that organization (DOCS_SAMPLES_UPDATE=1, which npm run docs:samples sets,
+ * rewrites it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSection, writeSection } from '../../../scripts/doc-section';
 import { main } from '../src/cli';
 import { CSV_COLUMNS } from '../src/organization-report';
 import { fake, NOW, useFakeAccount } from './harness';
 import {
-  emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, ROOT, STACK_SET, STACK_SETS, withGuard, withRole, WORKLOADS_OU,
+  emptyAccount, HEALTHY, management, MANAGEMENT, members, ORGANIZATION, REGIONS, ROLE, ROOT, STACK_SET, STACK_SETS, withGuard, withRole, WORKLOADS_OU,
 } from './organization-world';
 
 useFakeAccount();
 
-const README = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-const SECTION = README.slice(README.indexOf('### Verifying an organization'), README.indexOf('## Testing in your own account'));
+const PAGE = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'docs', 'verify.md'), 'utf8');
+// from its heading to the end of the page, the section's last part
+const SECTION = PAGE.slice(PAGE.indexOf('## Verifying an organization'));
 
 /** The fenced blocks of the section with the given language. */
 function blocks(language: string): string[] {
@@ -64,18 +68,18 @@ const IAM_ACTION: Record<string, string> = {
   'cloudformation:DescribeStackResources': 'cloudformation:DescribeStackResources',
 };
 
-/** The Allow actions of a policy document in the README. */
+/** The Allow actions of a policy document on the page. */
 function actions(policy: string): string[] {
   const document = JSON.parse(policy) as { Statement: Array<{ Effect: string; Action: string | string[] }> };
   return document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
 }
 
-/** The members as the README's role names them: BedrockInvocationLoggingVerify beside OrganizationAccountAccessRole. */
+/** The members as the page's role names them: BedrockInvocationLoggingVerify beside OrganizationAccountAccessRole. */
 function readmeMembers(): ReturnType<typeof members> {
   return members(NOW).map((a) => (a.roles.OrganizationAccountAccessRole ? withRole(a, 'BedrockInvocationLoggingVerify') : a));
 }
 
-test('the README\'s organization commands run as written: a list, an OU as CSV, a StackSet from a delegated administrator as JSON', async () => {
+test('docs/verify.md\'s organization commands run as written: a list, an OU as CSV, a StackSet from a delegated administrator as JSON', async () => {
   const [list, unit, stackSet] = commands();
   fake.reset(management(), { accounts: readmeMembers(), organization: ORGANIZATION });
   const first = await run(list);
@@ -101,11 +105,11 @@ test('the README\'s organization commands run as written: a list, an OU as CSV, 
   expect(JSON.parse(json.stdout).accounts.map((a: { access: string }) => a.access)).toEqual(['assumed-role', 'assumed-role', 'unreachable']);
 }, 60_000);
 
-test('the README\'s CSV header is the one printed', () => {
+test('docs/verify.md\'s CSV header is the one printed', () => {
   expect(SECTION).toContain(`\`${CSV_COLUMNS.join(',')}\``);
 });
 
-test('the README\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
+test('docs/verify.md\'s policies cover every call verify makes: the read-only role in each member, the caller in its own account', async () => {
   const [trust, role, caller] = blocks('json');
   expect(JSON.parse(trust).Statement[0].Condition.StringEquals['aws:PrincipalOrgID']).toMatch(/^o-/);
   // GIVEN an OU run and a StackSet run, with the nOps checks (the role found by pattern), the guard under
@@ -130,10 +134,21 @@ test('the README\'s policies cover every call verify makes: the read-only role i
   expect(actions(role)).not.toContain('s3:GetObject');
 }, 60_000);
 
-test('the README\'s example table is the one printed for the whole organization (r-...) of verify\'s tests', async () => {
-  const shown = /```\n(Organization: [\s\S]*?)```/.exec(SECTION)![1];
-  fake.reset(management(), { accounts: members(NOW), organization: ORGANIZATION });
-  const printed = await run(['--organizational-unit', ROOT, '--regions', 'us-east-1,eu-west-1', '--assume-role-name', 'OrganizationAccountAccessRole']);
-  expect(printed.code).toBe(1);
-  expect(printed.stdout).toBe(shown);
+test('docs/verify.md\'s sample output is what verify prints for the organization it describes (else: npm run docs:samples)', async () => {
+  const argv = ['--organizational-unit', ROOT, '--regions', REGIONS.join(','), '--assume-role-name', ROLE];
+  fake.reset(management(), { accounts: members(NOW), organization: ORGANIZATION, stackSets: STACK_SETS });
+  const result = await run(argv);
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: '' });
+  const section = [
+    '```text',
+    `$ npx cdk-bedrock-invocation-logging-verify ${argv.join(' ')}`,
+    result.stdout.trimEnd(),
+    '```',
+    '',
+    'Written by `npm run docs:samples` from that command, run against the local fake organization of',
+    'packages/verify/test/organization-world.ts: the management account (the caller), a member with the',
+    'library\'s stack, one with logging off, one whose role cannot be assumed, a suspended one.',
+  ].join('\n');
+  if (process.env.DOCS_SAMPLES_UPDATE === '1') writeSection('docs/verify.md', 'sample:verify-organization', section);
+  expect(readSection('docs/verify.md', 'sample:verify-organization')).toBe(section);
 }, 60_000);

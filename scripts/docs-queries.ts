@@ -1,13 +1,13 @@
 /**
- * Writes the README's list of named queries (section bench:queries) from lib/analytics/private/queries.ts,
- * so that the README shows the exact SQL the template holds. test/analytics/readme.test.ts fails when
- * the README is stale. Run: npm run readme:queries
+ * Writes docs/analytics.md's list of named queries (section bench:queries) from
+ * lib/analytics/private/queries.ts, so that the page shows the exact SQL the template holds.
+ * test/analytics/docs.test.ts fails when the page is stale. Run: npm run docs:queries
  */
 import { PRICE_COLUMNS } from '../lib/analytics/facts';
 import { queriesFor } from '../lib/analytics/private/queries';
-import { writeReadmeSection } from './readme-section';
+import { writeSection } from './doc-section';
 
-/** The README text: a table of the queries, then each query's SQL (the tag query shown for the key `team`). */
+/** The page's text: a table of the queries, then each query's SQL (the tag query shown for the key `team`). */
 export function queriesSection(): string {
   const queries = queriesFor(['team']);
   const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -34,4 +34,4 @@ export function queriesSection(): string {
   ].join('\n');
 }
 
-if (require.main === module) writeReadmeSection('queries', queriesSection());
+if (require.main === module) writeSection('docs/analytics.md', 'bench:queries', queriesSection());
