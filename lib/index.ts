@@ -3,6 +3,7 @@ export * from './logging/logging-options';
 export * from './logging/log-bucket';
 export * from './logging/cloudwatch-destination';
 export * from './logging/logging-configuration';
+export * from './logging/invocation-logging-interface';
 export * from './logging/invocation-logging';
 // The nOps grant.
 export * from './nops/nops-integration';

@@ -38,7 +38,7 @@ export function buildParameterized(stack: Stack, props: BedrockInvocationLogging
     errors.add('bucket, bucketName and generatedBucketName are not offered with templateParameters: every account\'s bucket is named bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX so that one nOps grant per account covers them; drop them, or drop templateParameters');
   }
   // The CloudWatch parts exist behind the CloudWatchLogs parameter whatever its default: check their props.
-  BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors);
+  BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors, stack);
   errors.throwIfAny();
 
   const keyPrefix = new CfnParameter(stack, TEMPLATE_PARAMETER_NAMES.keyPrefix, {
