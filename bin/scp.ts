@@ -43,7 +43,7 @@ export function runScp(argv: string[], out: Printer, err: Printer): number {
     problems.forEach((p) => err(`  ${p}`));
     return 1;
   }
-  const document = BedrockTamperGuardPolicy.document({ breakGlassRoleArn });
+  const document = JSON.parse(BedrockTamperGuardPolicy.toJson({ breakGlassRoleArn }));
   const minified = JSON.stringify(document);
   out(pretty ? JSON.stringify(document, undefined, 2) : minified);
   err(`${minified.length.toLocaleString('en-US')} characters minified, of the ${BedrockTamperGuardPolicy.MAX_CHARACTERS.toLocaleString('en-US')} an SCP may have`

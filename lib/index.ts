@@ -1,3 +1,5 @@
+// First: refuses an aws-cdk-lib older than the peer dependency's floor, in one line (exports nothing).
+export * from './shared/peer-floor';
 // Logging: the bucket, the CloudWatch destination, the custom resource and the L3 over them.
 export * from './logging/logging-options';
 export * from './logging/log-bucket';
@@ -24,3 +26,5 @@ export * from './guard/tamper-guard';
 export * from './guard/tamper-detection';
 // FinOps analytics.
 export * from './analytics/log-analytics';
+// cdk-nag acknowledgements for the grant methods' statements in your own policies.
+export * from './shared/nag-acknowledgements';

@@ -302,8 +302,10 @@ export class BedrockLogAnalytics extends Construct {
         },
       },
     });
-    this.invocationsTable.addDependency(database);
-    this.pricesTable.addDependency(database);
+    // node.addDependency, not CfnResource#addDependency: deprecated in newer aws-cdk-lib (which fails
+    // apps run with JSII_DEPRECATED=fail), while 2.257 has no addResourceDependency. Same DependsOn.
+    this.invocationsTable.node.addDependency(database);
+    this.pricesTable.node.addDependency(database);
 
     this.resultsBucket = this.createResultsBucket(retention, props.serverAccessLogsBucket, props.removalPolicy ?? RemovalPolicy.RETAIN);
 

@@ -37,9 +37,16 @@ export interface BedrockTamperDetectionProps {
 export class BedrockTamperDetection extends Construct {
   /**
    * The event pattern: CloudTrail management events of the guarded Bedrock and bucket operations,
-   * except those made by a role of `account` on the library's IAM path.
+   * except those made by a role of `account` on the library's IAM path. For your own `events.Rule`
+   * (`eventPattern`), which renders it as this construct's rule does.
    */
-  public static eventPattern(partition: string, account: string): any {
+  public static eventPattern(partition: string, account: string): events.EventPattern {
+    const rendered = BedrockTamperDetection.renderedPattern(partition, account);
+    return { source: rendered.source, detailType: rendered['detail-type'], detail: rendered.detail };
+  }
+
+  /** The pattern as EventBridge stores it (`detail-type`, not `detailType`), for the `CfnRule`. */
+  private static renderedPattern(partition: string, account: string): { source: string[]; 'detail-type': string[]; detail: Record<string, unknown> } {
     const eventName = (action: string) => action.slice(action.indexOf(':') + 1);
     return {
       'source': ['aws.bedrock', 'aws.s3'],
@@ -79,7 +86,7 @@ export class BedrockTamperDetection extends Construct {
     const stack = Stack.of(this);
     this.rule = new events.CfnRule(this, 'Rule', {
       description: 'Attempts to turn off or redirect Bedrock model invocation logging or weaken its buckets (cdk-bedrock-invocation-logging)',
-      eventPattern: BedrockTamperDetection.eventPattern(stack.partition, stack.account),
+      eventPattern: BedrockTamperDetection.renderedPattern(stack.partition, stack.account),
       state: 'ENABLED',
     });
 

@@ -2,6 +2,7 @@ import { HANDLER_FUNCTION_NAME_PREFIX } from '../logging/facts';
 import { MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH, PARTITIONS, StatementJson, libraryRoleArnPattern } from '../shared/facts';
 import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from './facts';
 import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { STATE_PARAMETER_NAME } from '../logging/facts';
 import {
   GUARDED_BEDROCK_ACTIONS, GUARDED_BUCKET_OPERATIONS, GUARDED_FUNCTION_ACTIONS, GUARDED_OBJECT_ACTIONS, GUARDED_PARAMETER_ACTIONS,
@@ -83,10 +84,17 @@ export class BedrockTamperGuardPolicy {
   }
 
   /**
-   * The policy document. Throws a `ValidationError` listing every problem of the options, and if the
-   * minified policy is over `MAX_CHARACTERS`.
+   * The policy document, for example to attach with your own `organizations.CfnPolicy` or to read
+   * its statements. `toJson()` is the form AWS stores (and `MAX_CHARACTERS` measures). Throws a
+   * `ValidationError` listing every problem of the options, and if the minified policy is over
+   * `MAX_CHARACTERS`.
    */
-  public static document(options: BedrockTamperGuardPolicyOptions = {}): any {
+  public static document(options: BedrockTamperGuardPolicyOptions = {}): iam.PolicyDocument {
+    return iam.PolicyDocument.fromJson(BedrockTamperGuardPolicy.json(options));
+  }
+
+  /** The policy as JSON values: what `document()` and `toJson()` present. */
+  private static json(options: BedrockTamperGuardPolicyOptions): { readonly Version: string; readonly Statement: StatementJson[] } {
     const errors = new ErrorCollector('tamper guard policy options');
     const breakGlass = options.breakGlassRoleArn;
     if (breakGlass !== undefined && !Token.isUnresolved(breakGlass)) {
@@ -119,7 +127,7 @@ export class BedrockTamperGuardPolicy {
 
   /** The policy as AWS should store it: minified JSON, the form `MAX_CHARACTERS` is measured on. */
   public static toJson(options: BedrockTamperGuardPolicyOptions = {}): string {
-    return JSON.stringify(BedrockTamperGuardPolicy.document(options));
+    return JSON.stringify(BedrockTamperGuardPolicy.json(options));
   }
 
   private constructor() {}

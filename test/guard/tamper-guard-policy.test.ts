@@ -7,9 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { createApp, STACKSET_STACK_NAME, TAMPER_GUARD_STACK_NAME } from '../../bin/create-app';
 import { runScp } from '../../bin/scp';
-import { BedrockInvocationLoggingMemberTemplate, BedrockTamperGuard, BedrockTamperGuardPolicy } from '../../lib';
+import { BedrockInvocationLoggingMemberTemplate, BedrockTamperGuard, BedrockTamperGuardPolicy, BedrockTamperGuardPolicyOptions } from '../../lib';
 import { HANDLER_FUNCTION_NAME_PREFIX } from '../../lib/logging/facts';
 import { IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../../lib/shared/facts';
 import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from '../../lib/guard/facts';
@@ -18,12 +19,15 @@ import { scpSizeSection, LONGEST_BREAK_GLASS_ROLE_ARN } from '../../scripts/benc
 import { ROOT } from '../bin/cli';
 import { errorOf } from '../support/util';
 
+/** The policy as AWS stores it, parsed. */
+const policyJson = (options?: BedrockTamperGuardPolicyOptions) => JSON.parse(BedrockTamperGuardPolicy.toJson(options));
+
 const MAX_INLINE_TEMPLATE_BYTES = BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES;
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456,ou-ab12-ghij7890', targetRegions: 'us-east-1,eu-west-1' };
 
 describe('the policy', () => {
   test('denies the Bedrock actions, bucket weakening and object deletion, and changes to the guarded roles, handler and parameter, unless the principal is exempt', () => {
-    const doc = BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' });
+    const doc = policyJson({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' });
     const exempt = ['arn:*:iam::*:role/cdk-bedrock-invocation-logging/*', 'arn:*:iam::*:role/stacksets-exec-*', 'arn:aws:iam::*:role/BreakGlass'];
     const condition = { ArnNotLike: { 'aws:PrincipalArn': exempt } };
     expect(doc).toEqual({
@@ -50,7 +54,7 @@ describe('the policy', () => {
   });
 
   test('without a break-glass role only the library\'s roles and the StackSets execution role are exempt', () => {
-    const doc = BedrockTamperGuardPolicy.document();
+    const doc = policyJson();
     for (const s of doc.Statement) expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS);
   });
 
@@ -70,6 +74,20 @@ describe('the policy', () => {
     const section = /<!-- bench:scp -->\n([\s\S]*?)\n<!-- \/bench:scp -->/.exec(readme)?.[1];
     expect(section).toBe(scpSizeSection());
     expect(section).toContain(`| ${longest.length.toLocaleString('en-US')} |`);
+  });
+});
+
+describe('BedrockTamperGuardPolicy.document', () => {
+  test('is an iam.PolicyDocument with the statements of toJson(), for a CfnPolicy or a reader of your own', () => {
+    const options = { breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' };
+    const document: iam.PolicyDocument = BedrockTamperGuardPolicy.document(options);
+    expect(document.statementCount).toBe(policyJson(options).Statement.length);
+    // iam normalises one-element lists to strings and orders keys its own way: compare the statements as sets of values
+    const canonical = (statement: Record<string, unknown>) => JSON.stringify(Object.keys(statement).sort()
+      .map((k) => [k, Array.isArray(statement[k]) ? statement[k] : [statement[k]]].flat()));
+    const stack = new Stack(new App(), 'Doc');
+    expect(stack.resolve(document.toJSON()).Statement.map(canonical)).toEqual(policyJson(options).Statement.map(canonical));
+    expect(() => BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/*' })).toThrow(/does not name a role/);
   });
 });
 
@@ -199,6 +217,6 @@ describe('npm run scp', () => {
     const r = spawnSync('npm', ['run', '-s', 'scp', '--', '--break-glass-role-arn', 'arn:aws:iam::*:role/BreakGlass'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr.trim()).toMatch(/^[\d,]+ characters minified, of the 5,120 an SCP may have$/);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' }));
+    expect(JSON.parse(r.stdout)).toEqual(policyJson({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' }));
   });
 });

@@ -22,7 +22,7 @@ interface Q { readonly who: string; readonly principal: string; readonly action:
 const allow = (name: string): NamedPolicy => ({ name, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } });
 const ADMINISTRATOR_ACCESS = [allow('AdministratorAccess')];
 const BREAK_GLASS_PATTERN = 'arn:aws:iam::*:role/ops/BreakGlass*';
-const SCP = BedrockTamperGuardPolicy.document({ breakGlassRoleArn: BREAK_GLASS_PATTERN });
+const SCP = JSON.parse(BedrockTamperGuardPolicy.toJson({ breakGlassRoleArn: BREAK_GLASS_PATTERN }));
 
 const role = (pathAndName: string) => `arn:aws:iam::${ACCOUNT}:role/${pathAndName}`;
 const ADMIN = role('Admin');
