@@ -36,7 +36,7 @@ export function parseRolloutTargets(context: Record<string, unknown>, errors: Er
 }
 
 /** The administrator's stack of `rollout=stackset`: the StackSet and what to know about it. */
-export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets): void {
+export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets, permissionsBoundaryArn?: string): void {
   const { keyPrefix, cloudWatchLogs, textDataDeliveryEnabled } = stackProps;
   const { targetOuIds, targetRegions, callAs } = targets;
   const kms = stackProps.createEncryptionKey;
@@ -57,6 +57,7 @@ export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingS
     archiveBucketName: stackProps.archiveBucketName,
     archiveAccountId: stackProps.archiveAccountId,
     archiveKmsKeyArn: stackProps.archiveKmsKeyArn,
+    permissionsBoundaryArn,
   });
   new CfnOutput(admin, 'StackSetId', {
     description: 'The StackSet (CloudFormation > StackSets)',

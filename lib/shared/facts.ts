@@ -128,6 +128,12 @@ export const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
 /** An IAM role ARN, path included. */
 export const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::\\d{12}:role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}$';
 
+/**
+ * A managed policy ARN, customer managed (12-digit account) or AWS managed (`aws`): what a
+ * permissions boundary takes.
+ */
+export const MANAGED_POLICY_ARN_PATTERN = '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,128}$';
+
 /** A Region name: commercial, GovCloud, China, ISO and European Sovereign Cloud (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`, `eusc-de-east-1`). */
 export const REGION_PATTERN = '^[a-z]{2,4}(-[a-z]+)+-\\d{1,2}$';
 
