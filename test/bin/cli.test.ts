@@ -23,7 +23,8 @@ const S1 = /^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Nonco
 // The real `cdk` CLI (2.1148) through cdk.json: what `npx cdk synth` / `cdk deploy` users see. The
 // commands start side by side when the file loads; each test awaits its own.
 const runs: Record<string, Promise<CliResult>> = {
-  clean: cdk(['synth', STACK_NAME, ...Object.entries(EVERY_OPTION).flatMap(([k, v]) => ['-c', `${k}=${v}`])]),
+  // JSII_DEPRECATED=fail: a deprecated aws-cdk-lib call anywhere in the app fails the synth
+  clean: cdk(['synth', STACK_NAME, ...Object.entries(EVERY_OPTION).flatMap(([k, v]) => ['-c', `${k}=${v}`])], { env: { JSII_DEPRECATED: 'fail' } }),
   synth: cdk(['synth', '-q'], { app: NONCOMPLIANT }),
   // the finding only in the StackSet member template: the gate covers what the StackSet deploys
   deploy: cdk(['deploy', '--all', '--require-approval', 'never', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } }),
@@ -33,7 +34,7 @@ const runs: Record<string, Promise<CliResult>> = {
 };
 
 describe('cdk CLI: the compliance gate', () => {
-  test('cdk.json\'s app with every option, an archive, analytics and a permissions boundary: exit 0, no finding in either stack, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
+  test('cdk.json\'s app with every option, an archive, analytics and a permissions boundary, under JSII_DEPRECATED=fail: exit 0, no finding in either stack, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
     const r = await runs.clean;
     expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
     expect(r.status).toBe(0);
