@@ -4,7 +4,7 @@
  */
 /** Context keys the app reads; anything else a user passes is a typo and an error. */
 import { EVENT_BUS_ARN_PATTERN } from '../lib/guard/facts';
-import { ORGANIZATION_ID_PATTERN } from '../lib/shared/facts';
+import { MANAGED_POLICY_ARN_PATTERN, ORGANIZATION_ID_PATTERN } from '../lib/shared/facts';
 import { ErrorCollector } from '../lib/shared/validation';
 import { ArchiveObjectLockMode, BedrockLogArchiveStackProps, BedrockTamperGuardPolicy } from '../lib';
 
@@ -12,7 +12,8 @@ export const CONTEXT_KEYS = ['keyPrefix', 'nopsRoleName', 'nopsGrantRegion', 'cl
   'archiveBucket', 'archiveAccount', 'archiveKmsKeyArn',
   'rollout', 'targetOuIds', 'targetRegions', 'callAs', 'tamperGuard', 'breakGlassRoleArn', 'executionRoleArns',
   'organizationId', 'archiveObjectLockDays', 'archiveObjectLockMode', 'archiveTransitionDays', 'archiveVersioningCheck',
-  'analytics', 'analyticsRequestMetadataKeys', 'analyticsAccounts', 'analyticsRegions', 'alertTopic', 'alertEventBusArn'] as const;
+  'analytics', 'analyticsRequestMetadataKeys', 'analyticsAccounts', 'analyticsRegions', 'alertTopic', 'alertEventBusArn',
+  'permissionsBoundaryArn'] as const;
 
 /** Context keys that only one rollout reads. */
 export const ROLLOUT_KEYS: Record<string, readonly string[]> = {
@@ -157,6 +158,14 @@ export function parseAlerts(context: Record<string, unknown>, errors: ErrorColle
   } else {
     return { eventBusArn };
   }
+  return undefined;
+}
+
+/** `permissionsBoundaryArn`: the managed policy every IAM role of every stack gets as permissions boundary. */
+export function parsePermissionsBoundaryArn(context: Record<string, unknown>, errors: ErrorCollector): string | undefined {
+  const arn = parseString('permissionsBoundaryArn', context.permissionsBoundaryArn, errors);
+  if (arn === undefined || new RegExp(MANAGED_POLICY_ARN_PATTERN).test(arn)) return arn;
+  errors.add(`context permissionsBoundaryArn=${JSON.stringify(arn)} is not a managed policy ARN: use -c permissionsBoundaryArn=arn:aws:iam::123456789012:policy/NAME`);
   return undefined;
 }
 

@@ -1,8 +1,9 @@
 import { App, AppProps } from 'aws-cdk-lib';
 import { ErrorCollector } from '../lib/shared/validation';
-import { CONTEXT_KEYS, isCdkOwnKey, parseAlerts, parseArchiveRollout, parseString, parseTamperGuard, ROLLOUT_KEYS } from './context';
+import { CONTEXT_KEYS, isCdkOwnKey, parseAlerts, parseArchiveRollout, parsePermissionsBoundaryArn, parseString, parseTamperGuard, ROLLOUT_KEYS } from './context';
 import { addAnalyticsStack, addArchiveAnalyticsStack, ANALYTICS_STACK_NAME, ARCHIVE_ANALYTICS_STACK_NAME, parseAnalytics } from './stacks/analytics';
 import { addArchiveStack, ARCHIVE_STACK_NAME } from './stacks/archive';
+import { applyPermissionsBoundary } from './stacks/defaults';
 import { addTamperDetection, addTamperGuardStack, TAMPER_DETECTION_STACK_NAME, TAMPER_GUARD_STACK_NAME } from './stacks/guard';
 import { addMemberStack, parseMemberStackProps, STACK_NAME } from './stacks/member';
 import { addStackSetStack, parseRolloutTargets, STACKSET_STACK_NAME } from './stacks/organization';
@@ -34,6 +35,7 @@ export function createApp(props: AppProps = {}): App {
     }
   }
   const stackProps = parseMemberStackProps(context, errors);
+  const permissionsBoundaryArn = parsePermissionsBoundaryArn(context, errors);
 
   const rolloutErrorsBefore = errors.size;
   const rollout = parseString('rollout', context.rollout, errors);
@@ -59,7 +61,7 @@ export function createApp(props: AppProps = {}): App {
   const alerts = parseAlerts(context, errors);
   if (alerts) errors.collect(() => addTamperDetection(app, alerts));
 
-  if (targets && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, targets, alerts?.eventBusArn));
+  if (targets && rolloutValid) errors.collect(() => addStackSetStack(app, stackProps, targets, { alertEventBusArn: alerts?.eventBusArn, permissionsBoundaryArn }));
   if (targets && rolloutValid && guard) errors.collect(() => addTamperGuardStack(app, targets.targetOuIds, guard));
   if (archiveStackProps && rolloutValid) {
     const archiveStack = errors.collect(() => addArchiveStack(app, {
@@ -71,5 +73,6 @@ export function createApp(props: AppProps = {}): App {
     if (analytics && archiveStack) errors.collect(() => addArchiveAnalyticsStack(app, archiveStack, analytics));
   }
   errors.throwIfAny();
+  if (permissionsBoundaryArn) applyPermissionsBoundary(app, permissionsBoundaryArn);
   return app;
 }

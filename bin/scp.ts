@@ -71,7 +71,7 @@ export function runScp(argv: string[], out: Printer, err: Printer): number {
       stackSetName: values['--stack-set-name'],
     };
     try {
-      document = BedrockTamperGuardPolicy.document(options);
+      document = JSON.parse(BedrockTamperGuardPolicy.toJson(options));
     } catch (error) {
       if (!ValidationError.isValidationError(error)) throw error;
       problems.push(...error.problems);

@@ -1,8 +1,11 @@
+// First: refuses an aws-cdk-lib older than the peer dependency's floor, in one line (exports nothing).
+export * from './shared/peer-floor';
 // Logging: the bucket, the CloudWatch destination, the custom resource and the L3 over them.
 export * from './logging/logging-options';
 export * from './logging/log-bucket';
 export * from './logging/cloudwatch-destination';
 export * from './logging/logging-configuration';
+export * from './logging/invocation-logging-interface';
 export * from './logging/invocation-logging';
 // The nOps grant.
 export * from './nops/nops-integration';
@@ -23,3 +26,5 @@ export * from './guard/tamper-guard';
 export * from './guard/tamper-detection';
 // FinOps analytics.
 export * from './analytics/log-analytics';
+// cdk-nag acknowledgements for the grant methods' statements in your own policies.
+export * from './shared/nag-acknowledgements';

@@ -3,20 +3,19 @@
  * The packages as users meet them, in temporary directories with nothing of this repository on
  * their module path:
  *
- * 1. the construct library: `npm pack`, then a separate CDK app that installs the tarball and runs
- *    test/support/fixtures/consumer-app.js there, twice:
- *    - at the peer dependencies' floor: aws-cdk-lib and constructs at exactly the lowest version
- *      package.json's `^X.Y.Z` ranges admit (checked in node_modules after the install), which
- *      proves that floor;
- *    - at the newest aws-cdk-lib and constructs those ranges admit, as a new user gets them.
- *    cdk-nag at the version this repository tests with, both times. Installing the tarball must
- *    add no package but the library itself (its only dependencies are the peers the app has).
- * 2. the verify CLI: `npm pack -w packages/verify`, installed into an empty directory, where
+ * 1. the construct library: `npm pack`, then a separate TypeScript CDK app set up as `cdk init app
+ *    --language typescript` does (its strict tsconfig) that installs the tarball. Installing
+ *    it must add no package but the library itself (its only dependencies are the peers the app
+ *    already has). The app (test/support/fixtures/consumer-app.ts) is compiled and run with
+ *    `JSII_DEPRECATED=fail` twice: with the newest aws-cdk-lib the peer range allows (what a new user
+ *    gets), and with the peer floor (the version this repository is developed with).
+ * 2. the same app with an aws-cdk-lib below the peer floor, from the registry: loading the library
+ *    fails with one line naming the version needed (not a TypeError deep in a construct).
+ * 3. the verify CLI: `npm pack -w packages/verify`, installed into an empty directory, where
  *    `npx cdk-bedrock-invocation-logging-verify --help` exits 0 and a run without credentials exits 2
  *    with one line on stderr.
  *
  *   npm run check:consumer            (CI runs it after the build)
- *   npm run check:consumer -- --floor-only   (skip the newest aws-cdk-lib)
  *
  * Exits non-zero if any step fails. Plain JavaScript: it needs nothing but Node.js and npm.
  */
@@ -32,48 +31,87 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-check-'));
 const run = (cmd, args, cwd, env) => execFileSync(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 const npmInstall = (dir, specs) => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...specs], dir);
 
+/** The aws-cdk-lib a fresh app gets (the newest the peer range allows) and the floor of that range. */
+const PEER_RANGE = pkg.peerDependencies['aws-cdk-lib'];
+const FLOOR = PEER_RANGE.replace(/^\^/, '');
+const CONSTRUCTS_FLOOR = pkg.peerDependencies.constructs.replace(/^\^/, '');
+/** Below the floor, and old enough to lack `Validations` (2.252 has it): without the check, `TypeError ... reading 'of'`. */
+const BELOW_FLOOR = '2.245.0';
+/**
+ * The tsconfig `cdk init app --language typescript` writes (from the CLI this repository pins), but
+ * emitting app.js and without jest types. Its skipLibCheck stays on, as users have it (aws-cdk-lib's
+ * own declarations do not check without it); jsii has compiled the library's declarations strictly.
+ */
+function initTsconfig() {
+  const template = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('aws-cdk/package.json', { paths: [root] })),
+    'lib', 'init-templates', 'app', 'typescript', 'tsconfig.json'), 'utf8'));
+  return { ...template, compilerOptions: { ...template.compilerOptions, noEmit: false, types: ['node'] }, include: ['app.ts'] };
+}
+
 try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root))[0];
   const tarball = path.join(work, packed.filename);
-  const floor = (range) => {
-    if (!/^\^\d+\.\d+\.\d+$/.test(range)) throw new Error(`peer dependency range ${range}: expected ^X.Y.Z`);
-    return range.slice(1);
-  };
-  const peers = Object.entries(pkg.peerDependencies);
-  const cdkNag = `cdk-nag@${pkg.devDependencies['cdk-nag']}`;
-  checkLibrary('floor', tarball, packed, [...peers.map(([name, range]) => `${name}@${floor(range)}`), cdkNag], Object.fromEntries(peers.map(([n, r]) => [n, floor(r)])));
-  if (!process.argv.includes('--floor-only')) {
-    checkLibrary('newest', tarball, packed, [...peers.map(([name, range]) => `${name}@${range}`), cdkNag], {});
+  const fresh = newApp('app', tarball, PEER_RANGE);
+  if (fresh.added.length !== 1 || !fresh.added[0].startsWith(`${pkg.name}@`)) {
+    throw new Error(`installing ${packed.filename} must add only the library, but it added: ${fresh.added.join(', ')}`);
   }
+  compileAndRun(fresh.dir);
+  // The floor: both peers at exactly the lowest version their ranges admit, checked where the app loads them.
+  const floorApp = newApp('app-floor', tarball, FLOOR, [], CONSTRUCTS_FLOOR).dir;
+  for (const [name, version] of [['aws-cdk-lib', FLOOR], ['constructs', CONSTRUCTS_FLOOR]]) {
+    const loaded = require(path.join(floorApp, 'node_modules', name, 'package.json')).version;
+    if (loaded !== version) throw new Error(`the floor run must load ${name} ${version}, but the app holds ${loaded}`);
+  }
+  compileAndRun(floorApp);
+  process.stdout.write(`consumer check: ${packed.filename} (${packed.size} bytes packed, ${packed.entryCount} files); `
+    + `installing it added ${fresh.added.length} package: ${fresh.added.join(', ')}; strict TypeScript compile and run with aws-cdk-lib ${PEER_RANGE} and at the floor (aws-cdk-lib ${FLOOR}, constructs ${CONSTRUCTS_FLOOR})\n`);
+  checkBelowFloor(newApp('app-below-floor', tarball, BELOW_FLOOR, ['--legacy-peer-deps']).dir);
   checkVerifyPackage();
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
 /**
- * The packed library in a fresh app with these packages installed first; `exact` names the
- * versions the app must then hold (the floor run), checked in its node_modules.
+ * A fresh app directory with aws-cdk-lib `cdkLib` (a version or range), constructs, the consumer's
+ * own cdk-nag and the compiler, then the library from its tarball; returns what the tarball added.
  */
-function checkLibrary(label, tarball, packed, specs, exact) {
-  const app = path.join(work, `app-${label}`);
-  fs.mkdirSync(app);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }));
-  npmInstall(app, specs);
-  const before = installedPackages(app);
-  npmInstall(app, [tarball]);
-  const added = installedPackages(app).filter((p) => !before.includes(p));
-  if (added.length !== 1 || !added[0].startsWith(`${pkg.name}@`)) {
-    throw new Error(`installing ${packed.filename} must add only the library, but it added: ${added.join(', ')}`);
+function newApp(name, tarball, cdkLib, flags = [], constructs = pkg.peerDependencies.constructs) {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }));
+  npmInstall(dir, [`aws-cdk-lib@${cdkLib}`, `constructs@${constructs}`,
+    ...['cdk-nag', 'typescript', '@types/node'].map((n) => `${n}@${pkg.devDependencies[n]}`), ...flags]);
+  const before = installedPackages(dir);
+  npmInstall(dir, [tarball, ...flags]);
+  return { dir, added: installedPackages(dir).filter((p) => !before.includes(p)) };
+}
+
+/** test/support/fixtures/consumer-app.ts compiled with the cdk init tsconfig, then run with JSII_DEPRECATED=fail. */
+function compileAndRun(app) {
+  fs.copyFileSync(path.join(root, 'test', 'support', 'fixtures', 'consumer-app.ts'), path.join(app, 'app.ts'));
+  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(initTsconfig(), undefined, 2));
+  try {
+    run('npx', ['--no-install', 'tsc', '-p', '.'], app);
+  } catch (e) {
+    throw new Error(`the consumer app does not compile (strict):\n${e.stdout}`);
   }
-  const versions = Object.fromEntries(Object.keys(pkg.peerDependencies).map((name) => [name, require(path.join(app, 'node_modules', name, 'package.json')).version]));
-  for (const [name, version] of Object.entries(exact)) {
-    if (versions[name] !== version) throw new Error(`the floor run must use ${name} ${version}, but the app holds ${versions[name]}`);
+  process.stdout.write(run('node', ['app.js'], app, { ...process.env, JSII_DEPRECATED: 'fail' }));
+}
+
+/** An aws-cdk-lib below the peer floor: loading the library fails with one line naming the version needed. */
+function checkBelowFloor(app) {
+  fs.writeFileSync(path.join(app, 'below-floor.js'), [
+    "const { App, Stack } = require('aws-cdk-lib');",
+    "const { BedrockInvocationLogging } = require('cdk-bedrock-invocation-logging');",
+    "new BedrockInvocationLogging(new Stack(new App(), 'S'), 'Logging');",
+  ].join('\n'));
+  const r = spawnSync('node', ['below-floor.js'], { cwd: app, encoding: 'utf8' });
+  const lines = r.stderr.split('\n').filter((l) => l.includes('cdk-bedrock-invocation-logging needs aws-cdk-lib'));
+  const expected = `Error: cdk-bedrock-invocation-logging needs aws-cdk-lib ${FLOOR} or later (peer dependency ${PEER_RANGE}), but this app loads aws-cdk-lib ${BELOW_FLOOR} from `;
+  if (r.status === 0 || lines.length !== 1 || !lines[0].startsWith(expected) || /TypeError/.test(r.stderr)) {
+    throw new Error(`aws-cdk-lib ${BELOW_FLOOR}: expected exit 1 and the one-line floor error, got ${r.status}:\n${r.stderr}`);
   }
-  fs.copyFileSync(path.join(root, 'test', 'support', 'fixtures', 'consumer-app.js'), path.join(app, 'app.js'));
-  const output = run('node', ['app.js'], app);
-  process.stdout.write(output);
-  process.stdout.write(`consumer check (${label}: ${Object.entries(versions).map(([n, v]) => `${n} ${v}`).join(', ')}): ${packed.filename} `
-    + `(${packed.size} bytes packed, ${packed.entryCount} files); installing it added ${added.length} package: ${added.join(', ')}\n`);
+  process.stdout.write(`consumer check: with aws-cdk-lib ${BELOW_FLOOR} loading the library exits ${r.status}: ${lines[0].replace(app, '<app>')}\n`);
 }
 
 /** The verify CLI from its own tarball, in an empty directory. */

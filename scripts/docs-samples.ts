@@ -152,8 +152,7 @@ export function analyticsOutputs(): string {
  */
 function analyticsInMemberStack(): Json {
   return allOptionsStackWith((stack) => new BedrockLogAnalytics(stack, 'Analytics', {
-    bucket: stack.invocationLogging.bucket, keyPrefix: stack.invocationLogging.keyPrefix,
-    encryptionKey: stack.invocationLogging.encryptionKey, requestMetadataKeys: ['team', 'cost-center'],
+    invocationLogging: stack.invocationLogging, requestMetadataKeys: ['team', 'cost-center'],
   }));
 }
 

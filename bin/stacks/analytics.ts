@@ -1,7 +1,7 @@
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BedrockInvocationLoggingStack, BedrockLogAnalytics, BedrockLogArchiveStack } from '../../lib';
+import { BedrockInvocationLogging, BedrockInvocationLoggingStack, BedrockLogAnalytics, BedrockLogArchiveStack } from '../../lib';
 import { REQUEST_METADATA_KEY_PATTERN } from '../../lib/analytics/private/queries';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../../lib/shared/facts';
 import { ErrorCollector } from '../../lib/shared/validation';
@@ -66,12 +66,8 @@ export function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStac
     ? kms.Key.fromKeyArn(stack, 'LogBucketKey', member.exportValue(logging.encryptionKey.keyArn))
     : undefined;
   const bucket = s3.Bucket.fromBucketAttributes(stack, 'LogBucket', { bucketName: member.exportValue(logging.bucket.bucketName), encryptionKey });
-  const analytics = new BedrockLogAnalytics(stack, 'Analytics', {
-    bucket,
-    keyPrefix: logging.keyPrefix,
-    encryptionKey,
-    ...scope,
-  });
+  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'InvocationLogging', { bucket, keyPrefix: logging.keyPrefix, encryptionKey });
+  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, ...scope });
   addAnalyticsOutputs(stack, analytics);
 }
 
@@ -90,7 +86,9 @@ export function addArchiveAnalyticsStack(app: App, archiveStack: BedrockLogArchi
     ? kms.Key.fromKeyArn(stack, 'ArchiveKey', archiveStack.exportValue(archive.encryptionKey.keyArn))
     : undefined;
   const bucket = s3.Bucket.fromBucketAttributes(stack, 'Archive', { bucketName: archiveStack.exportValue(archive.bucket.bucketName), encryptionKey });
-  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { bucket, keyPrefix: archive.keyPrefix, encryptionKey, ...scope });
+  // The archive holds the members' logs under their prefix: the same reader as a member's logging.
+  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'ArchiveLogs', { bucket, keyPrefix: archive.keyPrefix, encryptionKey });
+  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, ...scope });
   addAnalyticsOutputs(stack, analytics);
 }
 

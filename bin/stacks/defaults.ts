@@ -1,4 +1,5 @@
-import { BootstraplessSynthesizer, StackProps } from 'aws-cdk-lib';
+import { App, BootstraplessSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**
  * What every stack of the app shares: no bootstrap and no assets (the same template deploys with
@@ -9,4 +10,15 @@ import { BootstraplessSynthesizer, StackProps } from 'aws-cdk-lib';
  */
 export function appStackProps(): Pick<StackProps, 'synthesizer' | 'analyticsReporting'> {
   return { synthesizer: new BootstraplessSynthesizer(), analyticsReporting: false };
+}
+
+/**
+ * `-c permissionsBoundaryArn`: every `AWS::IAM::Role` of every stack of the app gets the policy as
+ * permissions boundary (the StackSet member template gets it through its `PermissionsBoundaryArn`
+ * parameter instead: it is synthesized in an app of its own).
+ */
+export function applyPermissionsBoundary(app: App, arn: string): void {
+  for (const stack of app.node.children.filter(Stack.isStack)) {
+    iam.PermissionsBoundary.of(stack).apply(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'PermissionsBoundary', arn));
+  }
 }

@@ -35,11 +35,17 @@ export function parseRolloutTargets(context: Record<string, unknown>, errors: Er
   return { targetOuIds: targetOuIds!, targetRegions: targetRegions!, callAs };
 }
 
+/** Choices of the StackSet's member template besides the member stack's props. */
+export interface StackSetOptions {
+  readonly alertEventBusArn?: string;
+  readonly permissionsBoundaryArn?: string;
+}
+
 /**
  * The administrator's stack of `rollout=stackset`: the StackSet and what to know about it. With
  * `alertEventBusArn`, the member template carries the detection rule to every account and Region.
  */
-export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets, alertEventBusArn?: string): void {
+export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingStackProps, targets: RolloutTargets, options: StackSetOptions = {}): void {
   const { keyPrefix, cloudWatchLogs, textDataDeliveryEnabled } = stackProps;
   const { targetOuIds, targetRegions, callAs } = targets;
   const kms = stackProps.createEncryptionKey;
@@ -60,7 +66,8 @@ export function addStackSetStack(app: App, stackProps: BedrockInvocationLoggingS
     archiveBucketName: stackProps.archiveBucketName,
     archiveAccountId: stackProps.archiveAccountId,
     archiveKmsKeyArn: stackProps.archiveKmsKeyArn,
-    alertEventBusArn,
+    alertEventBusArn: options.alertEventBusArn,
+    permissionsBoundaryArn: options.permissionsBoundaryArn,
   });
   new CfnOutput(admin, 'StackSetId', {
     description: 'The StackSet (CloudFormation > StackSets)',

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { IBedrockInvocationLogging } from '../logging/invocation-logging-interface';
 import { queriesFor, QUERY_NAME_PREFIX, REQUEST_METADATA_KEY_PATTERN, tokensByTag } from './private/queries';
 import {
   columnName, DAY_FOLDER_TEMPLATE, DAY_FORMAT, hiveType, INVOCATION_FIELDS, INVOCATIONS_TABLE, PARTITION, PRICE_COLUMNS, PRICES_TABLE,
@@ -24,26 +25,13 @@ import { ErrorCollector, normalizeKeyPrefix } from '../shared/validation';
  */
 export interface BedrockLogAnalyticsProps {
   /**
-   * The bucket the invocation logs are in: a member account's log bucket, or an archive that
-   * holds several accounts' logs under the same prefix. Same Region as this stack.
+   * Where the logs are: a `BedrockInvocationLogging`, or `BedrockInvocationLogging.fromExisting()`
+   * for logging configured elsewhere or an archive that holds several accounts' logs under the same
+   * prefix. Its bucket, prefix and key are read together, so the table cannot point at another
+   * prefix than the logging's. The table reads `PREFIX/AWSLogs/`; readers get `kms:Decrypt` through
+   * S3 for its key.
    */
-  readonly bucket: s3.IBucket;
-
-  /**
-   * The key prefix the logs are under (the prefix Bedrock was configured with); the table reads
-   * `PREFIX/AWSLogs/`. Normalised like the logging construct's.
-   *
-   * @default 'bedrock'
-   */
-  readonly keyPrefix?: string;
-
-  /**
-   * The KMS key the log objects are encrypted with (SSE-KMS), so that readers get `kms:Decrypt`
-   * through S3.
-   *
-   * @default - the key of `bucket`, if it has one; else none (SSE-S3)
-   */
-  readonly encryptionKey?: kms.IKey;
+  readonly invocationLogging: IBedrockInvocationLogging;
 
   /**
    * The accounts whose logs the table projects (partition `log_account`). Add an account here
@@ -82,7 +70,7 @@ export interface BedrockLogAnalyticsProps {
   /**
    * The bucket that holds the price CSV you maintain (docs/analytics.md, "The price table").
    *
-   * @default - `bucket`
+   * @default - the logs' bucket
    */
   readonly priceBucket?: s3.IBucket;
 
@@ -97,7 +85,7 @@ export interface BedrockLogAnalyticsProps {
   /**
    * The KMS key the price CSV is encrypted with.
    *
-   * @default - `encryptionKey` when the price bucket is `bucket`, else the key of `priceBucket`, if any
+   * @default - the logs' key when the price bucket is the logs' bucket, else the key of `priceBucket`, if any
    */
   readonly priceEncryptionKey?: kms.IKey;
 
@@ -217,7 +205,8 @@ export class BedrockLogAnalytics extends Construct {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const stack = Stack.of(this);
     const errors = new ErrorCollector(`${this.node.path} props`);
-    this.keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? 'bedrock', 'keyPrefix', errors);
+    const logs = props.invocationLogging;
+    this.keyPrefix = logs.keyPrefix;
     this.pricePrefix = normalizeKeyPrefix(props.pricePrefix ?? 'bedrock-prices', 'pricePrefix', errors);
     const accounts = checkList('accounts', props.accounts ?? [stack.account], ACCOUNT_ID, '111122223333', errors);
     const regions = checkList('regions', props.regions ?? [stack.region], REGION, 'us-east-1', errors);
@@ -246,17 +235,14 @@ export class BedrockLogAnalytics extends Construct {
     if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
       errors.add('removalPolicy SNAPSHOT is not supported by S3 buckets: use RemovalPolicy.RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
     }
-    if (props.encryptionKey && props.bucket.encryptionKey && props.bucket.encryptionKey !== props.encryptionKey) {
-      errors.add(`encryptionKey (${props.encryptionKey.node.path}) is not the key of bucket (${props.bucket.encryptionKey.node.path}): give the key the bucket encrypts with, or omit encryptionKey`);
-    }
-    this.priceBucket = props.priceBucket ?? props.bucket;
-    if (this.priceBucket === props.bucket) checkPrefixesApart(this.keyPrefix, this.pricePrefix, errors);
+    this.priceBucket = props.priceBucket ?? logs.bucket;
+    if (this.priceBucket === logs.bucket) checkPrefixesApart(this.keyPrefix, this.pricePrefix, errors);
     errors.throwIfAny();
 
-    this.bucket = props.bucket;
-    this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
+    this.bucket = logs.bucket;
+    this.encryptionKey = logs.encryptionKey;
     this.priceEncryptionKey = props.priceEncryptionKey
-      ?? (this.priceBucket === props.bucket ? this.encryptionKey : this.priceBucket.encryptionKey);
+      ?? (this.priceBucket === logs.bucket ? this.encryptionKey : this.priceBucket.encryptionKey);
     this.resultsEncryptionKey = props.resultsEncryptionKey;
 
     const database = new glue.CfnDatabase(this, 'Database', {
@@ -330,8 +316,10 @@ export class BedrockLogAnalytics extends Construct {
         },
       },
     });
-    this.invocationsTable.addDependency(database);
-    this.pricesTable.addDependency(database);
+    // node.addDependency, not CfnResource#addDependency: deprecated in newer aws-cdk-lib (which fails
+    // apps run with JSII_DEPRECATED=fail), while 2.257 has no addResourceDependency. Same DependsOn.
+    this.invocationsTable.node.addDependency(database);
+    this.pricesTable.node.addDependency(database);
 
     this.resultsBucket = this.createResultsBucket(retention, props.serverAccessLogsBucket, props.removalPolicy ?? RemovalPolicy.RETAIN);
 

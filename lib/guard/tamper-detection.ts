@@ -56,9 +56,16 @@ export interface BedrockTamperDetectionProps {
 export class BedrockTamperDetection extends Construct {
   /**
    * The event pattern: CloudTrail management events of attempts on what the guard protects, except
-   * those made by a role of `account` on the library's IAM path.
+   * those made by a role of `account` on the library's IAM path. For your own `events.Rule`
+   * (`eventPattern`), which renders it as this construct's rule does.
    */
-  public static eventPattern(partition: string, account: string): any {
+  public static eventPattern(partition: string, account: string): events.EventPattern {
+    const rendered = BedrockTamperDetection.renderedPattern(partition, account);
+    return { detailType: rendered['detail-type'], detail: rendered.detail };
+  }
+
+  /** The pattern as EventBridge stores it (`detail-type`, not `detailType`), for the `CfnRule`. */
+  private static renderedPattern(partition: string, account: string): { 'detail-type': string[]; detail: Record<string, unknown> } {
     const eventName = (action: string) => action.slice(action.indexOf(':') + 1);
     const writes = (eventSource: string, requestParameters: Record<string, unknown>) =>
       ({ eventSource: [eventSource], readOnly: [false], requestParameters });
@@ -106,7 +113,7 @@ export class BedrockTamperDetection extends Construct {
     const stack = Stack.of(this);
     this.rule = new events.CfnRule(this, 'Rule', {
       description: 'Attempts to turn off or redirect Bedrock model invocation logging or weaken its buckets (cdk-bedrock-invocation-logging)',
-      eventPattern: BedrockTamperDetection.eventPattern(stack.partition, stack.account),
+      eventPattern: BedrockTamperDetection.renderedPattern(stack.partition, stack.account),
       state: 'ENABLED',
     });
 

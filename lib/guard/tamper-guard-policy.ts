@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { DEFAULT_STACK_SET_NAME, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH, PARTITIONS, StatementJson, libraryRoleArnPattern } from '../shared/facts';
 import { ErrorCollector, stackSetNameProblems } from '../shared/validation';
 import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from './facts';
@@ -125,10 +126,17 @@ export class BedrockTamperGuardPolicy {
   }
 
   /**
-   * The policy document. Throws a `ValidationError` listing every problem of the options, and if the
-   * minified policy is over `MAX_CHARACTERS`.
+   * The policy document, for example to attach with your own `organizations.CfnPolicy` or to read
+   * its statements. `toJson()` is the form AWS stores (and `MAX_CHARACTERS` measures). Throws a
+   * `ValidationError` listing every problem of the options, and if the minified policy is over
+   * `MAX_CHARACTERS`.
    */
-  public static document(options: BedrockTamperGuardPolicyOptions = {}): any {
+  public static document(options: BedrockTamperGuardPolicyOptions = {}): iam.PolicyDocument {
+    return iam.PolicyDocument.fromJson(BedrockTamperGuardPolicy.json(options));
+  }
+
+  /** The policy as JSON values: what `document()` and `toJson()` present. */
+  private static json(options: BedrockTamperGuardPolicyOptions): { readonly Version: string; readonly Statement: StatementJson[] } {
     const errors = new ErrorCollector('tamper guard policy options');
     const { breakGlassRoleArn: breakGlass, executionRoleArns = [] } = options;
     const stackSetName = options.stackSetName ?? DEFAULT_STACK_SET_NAME;
@@ -174,7 +182,7 @@ export class BedrockTamperGuardPolicy {
 
   /** The policy as AWS should store it: minified JSON, the form `MAX_CHARACTERS` is measured on. */
   public static toJson(options: BedrockTamperGuardPolicyOptions = {}): string {
-    return JSON.stringify(BedrockTamperGuardPolicy.document(options));
+    return JSON.stringify(BedrockTamperGuardPolicy.json(options));
   }
 
   private constructor() {}

@@ -1,14 +1,15 @@
-import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions, DEFAULT_LOG_GROUP_NAME } from './facts';
+import { BEDROCK_LOG_STREAM, BEDROCK_SERVICE_PRINCIPAL, bedrockSourceConditions, cloudWatchLogsKeyStatement, DEFAULT_LOG_GROUP_NAME } from './facts';
 import { IAM_PATH } from '../shared/facts';
+import { plainJson } from './private/plain-json';
 import { sourceScope } from '../shared/stack-scope';
 import { acknowledgeGuardRule } from '../shared/cfn-guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from '../shared/nag';
-import { ErrorCollector } from '../shared/validation';
+import { checkSameEnvironment, ErrorCollector } from '../shared/validation';
 
 
 /** Retention below this fails validation: audit logs are kept a year at least. */
@@ -34,8 +35,10 @@ export interface BedrockCloudWatchDestinationProps {
   readonly retention?: logs.RetentionDays;
 
   /**
-   * KMS key that encrypts the log group. Its key policy must let the CloudWatch Logs service
-   * principal of the Region use it (CloudWatch Logs requires this).
+   * KMS key that encrypts the log group, in the stack's account and Region. CloudWatch Logs may use
+   * it only if its key policy lets the Region's CloudWatch Logs principal do so for this log group:
+   * when the key's policy can be edited from this app (a key created in it) the statement is added;
+   * otherwise synth warns and prints the statement the key's owner must add before deployment.
    *
    * @default - CloudWatch Logs' own service-side encryption
    */
@@ -60,7 +63,7 @@ export class BedrockCloudWatchDestination extends Construct {
    * problems of all its parts). Unresolved tokens are not checked.
    * @internal
    */
-  public static _checkProps(props: BedrockCloudWatchDestinationProps, errors: ErrorCollector): void {
+  public static _checkProps(props: BedrockCloudWatchDestinationProps, errors: ErrorCollector, stack: Stack): void {
     const logGroupName = props.logGroupName ?? DEFAULT_LOG_GROUP_NAME;
     if (!Token.isUnresolved(logGroupName) && !/^[\w\-/.#]{1,512}$/.test(logGroupName)) {
       errors.add(`logGroupName ${JSON.stringify(logGroupName)} is not a valid log group name: use 1-512 letters, digits and _ - / . #`);
@@ -70,6 +73,10 @@ export class BedrockCloudWatchDestination extends Construct {
       errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} is not a number of days CloudWatch Logs accepts: use a logs.RetentionDays value (ONE_YEAR or longer)`);
     } else if (retention !== logs.RetentionDays.INFINITE && retention < MIN_RETENTION_DAYS) {
       errors.add(`retention (logGroupRetention on BedrockInvocationLogging) ${retention} days is shorter than ${MIN_RETENTION_DAYS}: keep audit logs at least a year (logs.RetentionDays.ONE_YEAR or longer)`);
+    }
+    if (props.encryptionKey) {
+      checkSameEnvironment('encryptionKey (logGroupEncryptionKey on BedrockInvocationLogging)', props.encryptionKey, stack,
+        'CloudWatch Logs encrypts a log group with a key of its own Region, and Bedrock writes only to a log group of its own account and Region', errors);
     }
   }
 
@@ -89,7 +96,7 @@ export class BedrockCloudWatchDestination extends Construct {
   constructor(scope: Construct, id: string, props: BedrockCloudWatchDestinationProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);
-    BedrockCloudWatchDestination._checkProps(props, errors);
+    BedrockCloudWatchDestination._checkProps(props, errors, Stack.of(this));
     errors.throwIfAny();
     const logGroupName = props.logGroupName ?? DEFAULT_LOG_GROUP_NAME;
     const retention = props.retention ?? logs.RetentionDays.ONE_YEAR;
@@ -101,7 +108,13 @@ export class BedrockCloudWatchDestination extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    if (!props.encryptionKey) {
+    if (props.encryptionKey) {
+      const keyStatement = iam.PolicyStatement.fromJson(cloudWatchLogsKeyStatement(sourceScope(stack), stack.urlSuffix, logGroupName));
+      if (!props.encryptionKey.addToResourcePolicy(keyStatement, true).statementAdded) {
+        Annotations.of(this).addWarningV2('cdk-bedrock-invocation-logging:logGroupKeyPolicy',
+          `The policy of KMS key ${props.encryptionKey.node.path} cannot be edited from this app. Its owner must add this statement before deployment, or CloudFormation cannot create the log group: ${plainJson(stack, keyStatement)}`);
+      }
+    } else {
       const reason = 'Invocation logs in CloudWatch are encrypted by CloudWatch Logs itself; pass encryptionKey (logGroupEncryptionKey on BedrockInvocationLogging) for a customer managed key.';
       acknowledgeNagRule(this.logGroup, COMPLIANCE_PACKS, 'CloudWatchLogGroupEncrypted', reason);
       acknowledgeGuardRule(this.logGroup, 'cloudwatch_log_group_encrypted_check', reason);

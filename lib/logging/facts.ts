@@ -61,6 +61,26 @@ export function bedrockEncryptStatement(scope: SourceScope): StatementJson {
   };
 }
 
+/** Statement id of the key-policy statement that lets CloudWatch Logs use a key for the invocation log group. */
+export const CLOUDWATCH_LOGS_KEY_SID = 'CloudWatchLogsEncryptInvocationLogGroup';
+
+/**
+ * The key-policy statement CloudWatch Logs needs to encrypt a log group with a customer managed key,
+ * as the CloudWatch Logs user guide documents it ("Encrypt log data in CloudWatch Logs using AWS
+ * KMS", step 2): the Region's CloudWatch Logs principal, only for this log group (`ArnEquals` on
+ * `kms:EncryptionContext:aws:logs:arn`). `urlSuffix` is the partition's domain (`amazonaws.com`).
+ */
+export function cloudWatchLogsKeyStatement(scope: SourceScope, urlSuffix: string, logGroupName: string): StatementJson {
+  return {
+    Sid: CLOUDWATCH_LOGS_KEY_SID,
+    Effect: 'Allow',
+    Principal: { Service: `logs.${scope.region}.${urlSuffix}` },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:${logGroupName}` } },
+  };
+}
+
 /** Fixed start of the names of the log buckets the app and the StackSet member template create. */
 export const LOG_BUCKET_NAME_PREFIX = 'bedrock-invocation-logs';
 

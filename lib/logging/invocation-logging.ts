@@ -10,8 +10,9 @@ import { ModelInvocationLoggingConfiguration } from './logging-configuration';
 import { ModelInvocationLoggingOptions } from './logging-options';
 import { grantStatements } from '../shared/grant';
 import { loggingOptionsOf } from './private/logging-options';
-import { accountLogsReadStatements } from './facts';
-import { sourceScope } from '../shared/stack-scope';
+import { accountWideLogsReadStatements, logGroupReadStatement, logsReadStatements } from './private/read-statements';
+import { BedrockInvocationLoggingAttributes, IBedrockInvocationLogging } from './invocation-logging-interface';
+import { ImportedInvocationLogging } from './private/imported-invocation-logging';
 import { ErrorCollector } from '../shared/validation';
 
 /**
@@ -115,7 +116,9 @@ export interface BedrockInvocationLoggingProps extends ModelInvocationLoggingOpt
   readonly logGroupRetention?: logs.RetentionDays;
 
   /**
-   * KMS key of the log group. Only with `cloudWatchLogs`.
+   * KMS key of the log group (same account and Region). Only with `cloudWatchLogs`. Its policy gets
+   * the statement CloudWatch Logs needs to use it for this log group when it can be edited from this
+   * app; otherwise synth warns and prints the statement.
    *
    * @default - CloudWatch Logs' service-side encryption
    */
@@ -128,16 +131,25 @@ export interface BedrockInvocationLoggingProps extends ModelInvocationLoggingOpt
  * Amazon Bedrock model invocation logging for one account and Region, delivered to S3 (and
  * optionally CloudWatch Logs), with grants for readers such as the nOps integration role.
  */
-export class BedrockInvocationLogging extends Construct {
+export class BedrockInvocationLogging extends Construct implements IBedrockInvocationLogging {
+  /**
+   * Logging configured elsewhere (the console, Terraform, another stack or app), for the nOps grant,
+   * `BedrockLogAnalytics` and the grant methods. Adds no resource and changes nothing about the
+   * logging or the bucket. Throws a `ValidationError` listing every problem of `attrs`.
+   */
+  public static fromExisting(scope: Construct, id: string, attrs: BedrockInvocationLoggingAttributes): IBedrockInvocationLogging {
+    return new ImportedInvocationLogging(scope, id, attrs);
+  }
+
   /**
    * Adds every problem of `props`, and of the parts they configure, to `errors`, so that one error
    * lists them all. Unresolved tokens are not checked.
    * @internal
    */
-  public static _checkProps(props: BedrockInvocationLoggingProps, errors: ErrorCollector): void {
-    BedrockLogBucket._checkProps(props, errors);
+  public static _checkProps(props: BedrockInvocationLoggingProps, errors: ErrorCollector, stack: Stack): void {
+    BedrockLogBucket._checkProps(props, errors, stack);
     if (props.cloudWatchLogs) {
-      BedrockCloudWatchDestination._checkProps({ logGroupName: props.logGroupName, retention: props.logGroupRetention }, errors);
+      BedrockCloudWatchDestination._checkProps({ logGroupName: props.logGroupName, retention: props.logGroupRetention, encryptionKey: props.logGroupEncryptionKey }, errors, stack);
     } else {
       const cwOnly = (['logGroupName', 'logGroupRetention', 'logGroupEncryptionKey'] as const).filter((k) => props[k] !== undefined);
       if (cwOnly.length > 0) {
@@ -174,7 +186,7 @@ export class BedrockInvocationLogging extends Construct {
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps = {}) {
     super(scope, id);
     const errors = new ErrorCollector(`${this.node.path} props`);
-    BedrockInvocationLogging._checkProps(props, errors);
+    BedrockInvocationLogging._checkProps(props, errors, Stack.of(this));
     errors.throwIfAny();
 
     this.logBucket = new BedrockLogBucket(this, 'LogBucket', {
@@ -225,34 +237,7 @@ export class BedrockInvocationLogging extends Construct {
    * CloudWatch Logs read actions on the log group.
    */
   public readStatements(includeLegacyLogsRead: boolean = false): iam.PolicyStatement[] {
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'ListInvocationLogPrefix',
-        actions: ['s3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${this.keyPrefix}/*`] } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadInvocationLogs',
-        actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects(`${this.keyPrefix}/*`)],
-      }),
-    ];
-    if (this.encryptionKey) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'DecryptInvocationLogs',
-        actions: ['kms:Decrypt'],
-        resources: [this.encryptionKey.keyArn],
-      }));
-    }
-    if (includeLegacyLogsRead) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'ReadInvocationLogGroup',
-        actions: ['logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
-        resources: [this.requireLogGroup('includeLegacyLogsRead').logGroupArn],
-      }));
-    }
-    return statements;
+    return logsReadStatements(this, includeLegacyLogsRead, this.noLogGroup('includeLegacyLogsRead'));
   }
 
   /**
@@ -262,10 +247,7 @@ export class BedrockInvocationLogging extends Construct {
    * grant per account; the bucket must be named by that scheme.
    */
   public accountWideReadStatements(includeLegacyLogsRead: boolean = false): iam.PolicyStatement[] {
-    const statements = accountLogsReadStatements(sourceScope(Stack.of(this)), this.keyPrefix, this.encryptionKey !== undefined)
-      .map((json) => iam.PolicyStatement.fromJson(json));
-    if (includeLegacyLogsRead) statements.push(this.readStatements(true).slice(-1)[0]);
-    return statements;
+    return accountWideLogsReadStatements(this, this, includeLegacyLogsRead, this.noLogGroup('includeLegacyLogsRead'));
   }
 
   /** Lets `grantee` list and read the logs under the prefix (and decrypt them with SSE-KMS). */
@@ -275,14 +257,10 @@ export class BedrockInvocationLogging extends Construct {
 
   /** Lets `grantee` read the CloudWatch Logs destination (legacy). Fails if `cloudWatchLogs` is off. */
   public grantLegacyLogsRead(grantee: iam.IGrantable): iam.Grant {
-    this.requireLogGroup('grantLegacyLogsRead');
-    return grantStatements(grantee, this.readStatements(true).slice(-1));
+    return grantStatements(grantee, [logGroupReadStatement(this, this.noLogGroup('grantLegacyLogsRead'))]);
   }
 
-  private requireLogGroup(what: string): logs.ILogGroup {
-    if (!this.logGroup) {
-      throw new Error(`${what} needs the CloudWatch Logs destination, but cloudWatchLogs is off on ${this.node.path}: set cloudWatchLogs: true`);
-    }
-    return this.logGroup;
+  private noLogGroup(what: string): string {
+    return `${what} needs the CloudWatch Logs destination, but cloudWatchLogs is off on ${this.node.path}: set cloudWatchLogs: true`;
   }
 }

@@ -11,8 +11,9 @@ import { acknowledgeGuardRule } from '../shared/cfn-guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from '../shared/nag';
 import { bedrockEncryptStatement, bedrockWriteStatement } from './facts';
 import { BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX } from '../shared/facts';
+import { plainJson } from './private/plain-json';
 import { sourceScope } from '../shared/stack-scope';
-import { ErrorCollector, normalizeKeyPrefix } from '../shared/validation';
+import { checkSameEnvironment, ErrorCollector, normalizeKeyPrefix } from '../shared/validation';
 
 
 /**
@@ -114,7 +115,7 @@ export class BedrockLogBucket extends Construct {
    * too, so that one error lists the problems of all its parts). Unresolved tokens are not checked.
    * @internal
    */
-  public static _checkProps(props: BedrockLogBucketProps, errors: ErrorCollector): string {
+  public static _checkProps(props: BedrockLogBucketProps, errors: ErrorCollector, stack: Stack): string {
     const keyPrefix = normalizeKeyPrefix(props.keyPrefix ?? DEFAULT_KEY_PREFIX, 'keyPrefix', errors);
     if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
       errors.add('removalPolicy SNAPSHOT is not supported by S3 buckets, KMS keys or log groups: use RemovalPolicy.RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
@@ -131,6 +132,12 @@ export class BedrockLogBucket extends Construct {
       if (props.encryptionKey && props.bucket.encryptionKey && props.bucket.encryptionKey !== props.encryptionKey) {
         errors.add(`encryptionKey (${props.encryptionKey.node.path}) is not the key of bucket (${props.bucket.encryptionKey.node.path}): give the key the bucket encrypts with, or omit encryptionKey`);
       }
+      checkSameEnvironment('bucket', props.bucket, stack, 'Bedrock delivers invocation logs only to a bucket in its own account and Region', errors);
+    }
+    const key = props.encryptionKey ?? props.bucket?.encryptionKey;
+    if (key) {
+      checkSameEnvironment(props.encryptionKey ? 'encryptionKey' : 'encryptionKey of bucket', key, stack,
+        'S3 encrypts with a key of the bucket\'s Region, and Bedrock writes only to destinations of its own account and Region', errors);
     }
     if (props.archiveBucket) {
       if (props.bucket) {
@@ -174,7 +181,7 @@ export class BedrockLogBucket extends Construct {
     // Access-log delivery by bucket policy, not the LogDeliveryWrite ACL: ACLs stay disabled whatever the app's flags.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const errors = new ErrorCollector(`${this.node.path} props`);
-    this.keyPrefix = BedrockLogBucket._checkProps(props, errors);
+    this.keyPrefix = BedrockLogBucket._checkProps(props, errors, Stack.of(this));
     errors.throwIfAny();
 
     const stack = Stack.of(this);
@@ -248,20 +255,3 @@ export class BedrockLogBucket extends Construct {
 
 const NO_EVENT_CONSUMER = 'Nothing consumes object events: nOps reads the prefix on its own schedule with ListBucket and GetObject. '
   + 'A notification needs a target (SNS, SQS, Lambda or EventBridge) that would be one more resource in every account with no reader.';
-
-
-/**
- * A statement as JSON a bucket or key owner can paste: intrinsics are flattened, the partition is
- * `aws`, and what is not known at synth shows as `${AWS::AccountId}`, `${AWS::Region}` or `${Logical.Attr}`.
- */
-function plainJson(stack: Stack, statement: iam.PolicyStatement): string {
-  const flat = (node: any): any => {
-    if (Array.isArray(node)) return node.map(flat);
-    if (node === null || typeof node !== 'object') return node;
-    if (node['Fn::Join']) return (node['Fn::Join'][1] as any[]).map(flat).join(node['Fn::Join'][0]);
-    if (node.Ref) return node.Ref === 'AWS::Partition' ? 'aws' : `\${${node.Ref}}`;
-    if (node['Fn::GetAtt']) return `\${${node['Fn::GetAtt'].join('.')}}`;
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, flat(v)]));
-  };
-  return JSON.stringify(flat(stack.resolve(statement.toStatementJson())));
-}

@@ -15,7 +15,8 @@ import { BedrockInvocationLoggingStack } from '../stack/stack';
 
 /**
  * Synth-time choices of the member template (they change the template itself). The per-account
- * values (`KeyPrefix`, `NopsRoleName`, `CloudWatchLogs`) are template parameters instead.
+ * values (`KeyPrefix`, `NopsRoleName`, `CloudWatchLogs`, `PermissionsBoundaryArn`, ...) are template
+ * parameters instead.
  */
 export interface BedrockInvocationLoggingMemberTemplateProps extends ModelInvocationLoggingOptions {
   /**

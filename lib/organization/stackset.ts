@@ -1,7 +1,7 @@
 import { Lazy, Token } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
-import { DEFAULT_KEY_PREFIX, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN } from '../shared/facts';
+import { DEFAULT_KEY_PREFIX, MANAGED_POLICY_ARN_PATTERN, ORGANIZATIONAL_UNIT_ID_PATTERN, REGION_PATTERN } from '../shared/facts';
 import { TEMPLATE_PARAMETER_NAMES } from '../stack/facts';
 import { DEFAULT_STACK_SET_NAME } from './facts';
 import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingMemberTemplateProps } from './member-template';
@@ -150,6 +150,15 @@ export interface BedrockInvocationLoggingStackSetProps extends BedrockInvocation
    * @default '' - the archive uses SSE-S3
    */
   readonly archiveKmsKeyArn?: string;
+
+  /**
+   * Value of the member template's `PermissionsBoundaryArn` parameter: a managed policy that every
+   * IAM role of every stack instance gets as permissions boundary, for organizations that require
+   * one on every role. One ARN for every account: an AWS managed policy, or a customer managed
+   * policy ARN valid where the stack instances run.
+   * @default '' - no permissions boundary
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 const OU_ID = new RegExp(ORGANIZATIONAL_UNIT_ID_PATTERN);
@@ -214,6 +223,9 @@ export class BedrockInvocationLoggingStackSet extends Construct {
       && !props.regions.includes(props.nopsGrantRegion)) {
       errors.add(`nopsGrantRegion ${JSON.stringify(props.nopsGrantRegion)} is not one of regions (${props.regions.join(', ')}): name a target Region, or drop nopsGrantRegion (the first of regions grants)`);
     }
+    if (props.permissionsBoundaryArn !== undefined && !Token.isUnresolved(props.permissionsBoundaryArn) && !new RegExp(MANAGED_POLICY_ARN_PATTERN).test(props.permissionsBoundaryArn)) {
+      errors.add(`permissionsBoundaryArn ${JSON.stringify(props.permissionsBoundaryArn)} is not a managed policy ARN: give one such as arn:aws:iam::123456789012:policy/Boundary`);
+    }
     checkArchiveValues({ bucketName: props.archiveBucketName, accountId: props.archiveAccountId, kmsKeyArn: props.archiveKmsKeyArn },
       { bucketName: 'archiveBucketName', accountId: 'archiveAccountId', kmsKeyArn: 'archiveKmsKeyArn' }, props.createEncryptionKey === true, errors);
     errors.throwIfAny();
@@ -251,6 +263,7 @@ export class BedrockInvocationLoggingStackSet extends Construct {
         { parameterKey: TEMPLATE_PARAMETER_NAMES.archiveBucketName, parameterValue: props.archiveBucketName ?? '' },
         { parameterKey: TEMPLATE_PARAMETER_NAMES.archiveAccountId, parameterValue: props.archiveAccountId ?? '' },
         { parameterKey: TEMPLATE_PARAMETER_NAMES.archiveKmsKeyArn, parameterValue: props.archiveKmsKeyArn ?? '' },
+        { parameterKey: TEMPLATE_PARAMETER_NAMES.permissionsBoundaryArn, parameterValue: props.permissionsBoundaryArn ?? '' },
       ],
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: ouIds },

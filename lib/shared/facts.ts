@@ -9,6 +9,28 @@
  * (object layout); IAM and Organizations quotas and name rules; S3 object key rules.
  */
 
+/**
+ * The oldest aws-cdk-lib the library works with: the floor of its peer dependency
+ * (`"aws-cdk-lib": "^2.257.0"` in package.json; a test keeps the two equal). Older versions fail
+ * far from the cause (for example `Validations`, which cdk-nag 3's acknowledgements use, is missing).
+ */
+export const AWS_CDK_LIB_PEER_FLOOR = '2.257.0';
+
+/**
+ * The one-line error for an aws-cdk-lib older than `AWS_CDK_LIB_PEER_FLOOR` (`loaded` is its
+ * version, `from` where it was loaded); undefined when it is recent enough or its version unknown.
+ */
+export function awsCdkLibFloorProblem(loaded: string, from: string): string | undefined {
+  const parse = (v: string) => /^(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1).map(Number);
+  const have = parse(loaded);
+  const need = parse(AWS_CDK_LIB_PEER_FLOOR)!;
+  if (!have) return undefined;
+  const older = have[0] !== need[0] ? have[0] < need[0] : have[1] !== need[1] ? have[1] < need[1] : have[2] < need[2];
+  if (!older) return undefined;
+  return `cdk-bedrock-invocation-logging needs aws-cdk-lib ${AWS_CDK_LIB_PEER_FLOOR} or later (peer dependency ^${AWS_CDK_LIB_PEER_FLOOR}), `
+    + `but this app loads aws-cdk-lib ${loaded} from ${from}: run npm install aws-cdk-lib@^${AWS_CDK_LIB_PEER_FLOOR}`;
+}
+
 /** The key prefix the library writes under unless told otherwise. */
 export const DEFAULT_KEY_PREFIX = 'bedrock';
 
@@ -105,6 +127,12 @@ export const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
 
 /** An IAM role ARN, path included. */
 export const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::\\d{12}:role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}$';
+
+/**
+ * A managed policy ARN, customer managed (12-digit account) or AWS managed (`aws`): what a
+ * permissions boundary takes.
+ */
+export const MANAGED_POLICY_ARN_PATTERN = '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,128}$';
 
 /** A Region name: commercial, GovCloud, China, ISO and European Sovereign Cloud (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`, `eusc-de-east-1`). */
 export const REGION_PATTERN = '^[a-z]{2,4}(-[a-z]+)+-\\d{1,2}$';

@@ -36,9 +36,9 @@ export function acknowledgeNagRule(scope: IConstruct, packs: string[], rule: str
  *
  * The id is the finding as cdk-nag names it, computed from the resolved template value
  * (`<Logical.Arn>/prefix/*`, or for an imported bucket `arn:<AWS::Partition>:s3:::name/prefix/*`),
- * never from an unresolved token string.
+ * never from an unresolved token string. Returns the acknowledged ids.
  */
-export function acknowledgeResourceWildcards(policy: IConstruct, statements: iam.PolicyStatement[], reason: string): void {
+export function acknowledgeResourceWildcards(policy: IConstruct, statements: iam.PolicyStatement[], reason: string): string[] {
   const stack = Stack.of(policy);
   const findings = new Set<string>();
   for (const statement of statements) {
@@ -48,6 +48,7 @@ export function acknowledgeResourceWildcards(policy: IConstruct, statements: iam
     }
   }
   for (const id of findings) acknowledgeFinding(policy, id, reason);
+  return [...findings];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { IResource, Stack, Token } from 'aws-cdk-lib';
 import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, keyPrefixProblems, KMS_KEY_ARN_PATTERN, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN, STACK_SET_NAME_PATTERN } from './facts';
 
 /**
@@ -147,4 +147,17 @@ export function checkArchiveValues(values: ArchiveValues, names: ArchiveValueNam
     }
   }
   return errors.size === before;
+}
+
+/**
+ * An imported resource whose account or Region is known and differs from `stack`'s: one line each,
+ * naming both (`why` says who needs them equal). Nothing is reported while either side is a token.
+ */
+export function checkSameEnvironment(prop: string, resource: IResource, stack: Stack, why: string, errors: ErrorCollector): void {
+  const sides = [['account', resource.env.account, stack.account], ['Region', resource.env.region, stack.region]] as const;
+  for (const [what, theirs, ours] of sides) {
+    if (Token.isUnresolved(theirs) || Token.isUnresolved(ours) || theirs === ours) continue;
+    errors.add(`${prop} ${resource.node.path} is in ${what} ${theirs}, but stack ${stack.node.path} is in ${what} ${ours}: ${why}; `
+      + `use one in ${what} ${ours}, or deploy the stack to ${what} ${theirs}`);
+  }
 }

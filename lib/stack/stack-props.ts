@@ -56,7 +56,8 @@ export interface BedrockInvocationLoggingStackProps extends StackProps, BedrockI
    * `CloudWatchLogs` (`true`/`false`: the log group, its role and policy exist only when `true`).
    * `keyPrefix`, `nopsRoleName` and `cloudWatchLogs` become the parameters' defaults.
    * `ArchiveBucketName`, `ArchiveAccountId` and `ArchiveKmsKeyArn` (empty = no replication) take
-   * the organization's log archive.
+   * the organization's log archive. `PermissionsBoundaryArn` (empty = none) is a managed policy
+   * every IAM role of the stack gets as permissions boundary.
    * Not with `nopsRole`, `nopsLegacyCloudWatchLogsRead` or `archiveBucket`.
    *
    * @default false - the values are fixed at synth

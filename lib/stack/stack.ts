@@ -66,7 +66,7 @@ export class BedrockInvocationLoggingStack extends Stack {
     const bucketName = named ? schemeBucketName(this) : props.bucketName;
     const imported = errors.collect(() => importArchive(this, props));
     const archiveBucket = props.archiveBucket ?? imported;
-    BedrockInvocationLogging._checkProps({ ...props, bucketName, archiveBucket }, errors);
+    BedrockInvocationLogging._checkProps({ ...props, bucketName, archiveBucket }, errors, this);
     errors.throwIfAny();
     this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', { ...props, bucketName, archiveBucket });
     if (props.nopsRoleName !== undefined || props.nopsRole) {

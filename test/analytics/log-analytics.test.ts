@@ -18,10 +18,13 @@ import { TemplateResolver } from '../support/security/resolve';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
-function synth(props: Partial<BedrockLogAnalyticsProps> = {}, env = ENV): { app: App; stack: Stack; analytics: BedrockLogAnalytics; template: Template } {
+/** The analytics over logging configured elsewhere (bucket `org-bedrock-logs`, prefix `keyPrefix`). */
+function synth({ keyPrefix = 'bedrock', ...props }: Partial<BedrockLogAnalyticsProps> & { readonly keyPrefix?: string } = {}, env = ENV):
+{ app: App; stack: Stack; analytics: BedrockLogAnalytics; template: Template } {
   const app = new App();
   const stack = new Stack(app, 'Analytics', { env, synthesizer: new BootstraplessSynthesizer() });
-  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { bucket: s3.Bucket.fromBucketName(stack, 'Logs', 'org-bedrock-logs'), ...props });
+  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'Logs', { bucket: s3.Bucket.fromBucketName(stack, 'LogBucket', 'org-bedrock-logs'), keyPrefix });
+  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, ...props });
   return { app, stack, analytics, template: Template.fromStack(stack) };
 }
 
@@ -93,7 +96,7 @@ describe('tables', () => {
   test('by default the projection lists this stack\'s account and Region: pseudo parameters in an environment-agnostic stack', () => {
     const app = new App();
     const stack = new Stack(app, 'Agnostic');
-    new BedrockLogAnalytics(stack, 'Analytics', { bucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs') });
+    new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging: BedrockInvocationLogging.fromExisting(stack, 'Logs', { bucket: s3.Bucket.fromBucketName(stack, 'LogBucket', 'logs'), keyPrefix: 'bedrock' }) });
     const p = only(Template.fromStack(stack), 'AWS::Glue::Table', 'bedrock_invocations').Properties.TableInput.Parameters;
     expect(p['projection.log_account.values']).toEqual({ Ref: 'AWS::AccountId' });
     expect(p['projection.log_region.values']).toEqual({ Ref: 'AWS::Region' });
@@ -172,7 +175,8 @@ describe('workgroup and results', () => {
     const app = new App();
     const stack = new Stack(app, 'Kms', { env: ENV });
     const key = new kms.Key(stack, 'ResultsKey', { enableKeyRotation: true });
-    const analytics = new BedrockLogAnalytics(stack, 'Analytics', { bucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'), resultsEncryptionKey: key });
+    const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'Logs', { bucket: s3.Bucket.fromBucketName(stack, 'LogBucket', 'logs'), keyPrefix: 'bedrock' });
+    const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, resultsEncryptionKey: key });
     const template = Template.fromStack(stack);
     const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] };
     expect(only(template, 'AWS::Athena::WorkGroup').Properties.WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration)
@@ -257,7 +261,7 @@ describe('query policy', () => {
     const stack = new Stack(app, 'Kms', { env: ENV });
     const logging = new BedrockInvocationLogging(stack, 'Logging', { createEncryptionKey: true });
     const resultsKey = new kms.Key(stack, 'ResultsKey', { enableKeyRotation: true });
-    const analytics = new BedrockLogAnalytics(stack, 'Analytics', { bucket: logging.bucket, keyPrefix: logging.keyPrefix, resultsEncryptionKey: resultsKey });
+    const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging: logging, resultsEncryptionKey: resultsKey });
     const template = Template.fromStack(stack).toJSON();
     const resolver = new TemplateResolver(template);
     const arn = (k: kms.IKey) => resolver.getAtt(stack.getLogicalId(k.node.defaultChild as any), 'Arn');
@@ -288,7 +292,7 @@ describe('compliance', () => {
       const stack = new Stack(app, 'Full', { synthesizer: new BootstraplessSynthesizer() });
       const logging = new BedrockInvocationLogging(stack, 'Logging', { createEncryptionKey: true, keyPrefix: 'a/b' });
       new BedrockLogAnalytics(stack, 'Analytics', {
-        bucket: logging.bucket, keyPrefix: logging.keyPrefix, requestMetadataKeys: ['team', 'CostCenter'],
+        invocationLogging: logging, requestMetadataKeys: ['team', 'CostCenter'],
         resultsEncryptionKey: userKey(stack), removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       return app;
@@ -339,7 +343,6 @@ describe('compliance', () => {
 describe('bad input', () => {
   test('every problem at once, one line each naming the prop, the value and the fix', () => {
     expect(() => synth({
-      keyPrefix: 's3://bucket/x',
       accounts: ['1234', '111122223333', '111122223333'],
       regions: [],
       firstDay: '2023-01-01',
@@ -351,7 +354,6 @@ describe('bad input', () => {
       removalPolicy: RemovalPolicy.SNAPSHOT,
     })).toThrow([
       'Invalid Analytics/Analytics props:',
-      '  - keyPrefix "s3://bucket/x" is a URL: give only the key prefix (for example "bedrock"), without "s3://" and the bucket name',
       '  - accounts item "1234" is not valid: expected a value like "111122223333"',
       '  - accounts lists "111122223333" twice: list each once',
       '  - regions is empty: list at least one, for example ["us-east-1"], or omit it for this stack\'s own',
@@ -373,11 +375,15 @@ describe('bad input', () => {
     expect(() => synth({ keyPrefix: 'bedrock', pricePrefix: 'bedrock/prices' })).not.toThrow();
   });
 
-  test('an encryptionKey that is not the bucket\'s key is refused', () => {
+  test('the table reads the logging\'s own prefix and key: the logs come as one IBedrockInvocationLogging, no prefix or key of their own', () => {
     const app = new App();
-    const stack = new Stack(app, 'S');
-    const logging = new BedrockInvocationLogging(stack, 'Logging', { createEncryptionKey: true });
-    expect(() => new BedrockLogAnalytics(stack, 'Analytics', { bucket: logging.bucket, encryptionKey: new kms.Key(stack, 'Other') }))
-      .toThrow(/encryptionKey \(S\/Other\) is not the key of bucket \(S\/Logging\/LogBucket\/Key\)/);
+    const stack = new Stack(app, 'S', { env: ENV });
+    const logging = new BedrockInvocationLogging(stack, 'Logging', { createEncryptionKey: true, keyPrefix: 'finops/bedrock' });
+    const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging: logging });
+    const location = stack.resolve(analytics.invocationsTable.tableInput) as any;
+    expect(JSON.stringify(location.storageDescriptor.location)).toContain('/finops/bedrock/AWSLogs/');
+    const policy = JSON.stringify(stack.resolve((analytics.queryPolicy.node.defaultChild as iam.CfnManagedPolicy).policyDocument));
+    expect(policy).toContain(stack.resolve(logging.encryptionKey!.keyArn)['Fn::GetAtt'][0]);
+    expect(policy).toContain('/finops/bedrock/AWSLogs/*');
   });
 });

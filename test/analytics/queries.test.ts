@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BedrockLogAnalytics } from '../../lib';
+import { BedrockInvocationLogging, BedrockLogAnalytics } from '../../lib';
 import {
   ERRORS_BY_MODEL_AND_CODE, ESTIMATED_COST, PRICE_TABLE_CHECK, PROMPT_CACHE, queriesFor, TOKENS_BY_CALLER, TOKENS_BY_MODEL_AND_DAY, tokensByTag,
 } from '../../lib/analytics/private/queries';
@@ -38,7 +38,8 @@ beforeAll(async () => {
 
   const app = new App();
   const stack = new Stack(app, 'Analytics');
-  new BedrockLogAnalytics(stack, 'Analytics', { bucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'), requestMetadataKeys: TAG_KEYS });
+  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'Logs', { bucket: s3.Bucket.fromBucketName(stack, 'LogBucket', 'logs'), keyPrefix: 'bedrock' });
+  new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, requestMetadataKeys: TAG_KEYS });
   const queries = Template.fromStack(stack).findResources('AWS::Athena::NamedQuery');
   templateSql = new Map(Object.values(queries).map((q: any) => [q.Properties.Name, q.Properties.QueryString]));
 });

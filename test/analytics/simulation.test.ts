@@ -24,9 +24,7 @@ function build(kmsKeys: boolean): Built {
     const stack = new Stack(app, 'Analytics', { synthesizer: new BootstraplessSynthesizer() });
     const logging = new BedrockInvocationLogging(stack, 'InvocationLogging', { keyPrefix: PREFIX, createEncryptionKey: kmsKeys });
     analytics = new BedrockLogAnalytics(stack, 'Analytics', {
-      bucket: logging.bucket,
-      keyPrefix: logging.keyPrefix,
-      encryptionKey: logging.encryptionKey,
+      invocationLogging: logging,
       resultsEncryptionKey: kmsKeys ? new kms.Key(stack, 'ResultsKey', { enableKeyRotation: true }) : undefined,
     });
     analytics.grantQuery(new iam.Role(stack, 'Analyst', { roleName: ANALYST, assumedBy: new iam.AccountRootPrincipal() }));

@@ -18,14 +18,15 @@ const ROLLOUT = ['-c', 'rollout=stackset', '-c', 'targetOuIds=ou-ab12-cdef3456',
 const EVERY_OPTION = {
   keyPrefix: 'finops/bedrock', nopsRoleName: 'Nops-Integration-abc123', cloudWatchLogs: 'true', kms: 'true', textDataDeliveryEnabled: 'false',
   archiveBucket: ARCHIVE_BUCKET, archiveAccount: ARCHIVE_ACCOUNT, archiveKmsKeyArn: ARCHIVE_KEY_ARN,
-  analytics: 'true', analyticsRequestMetadataKeys: 'team,cost-center',
+  analytics: 'true', analyticsRequestMetadataKeys: 'team,cost-center', permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/org/RoleBoundary',
 };
 const S1 = /^\[AwsSolutions\] AwsSolutions-S1 at BedrockInvocationLogging\/Noncompliant\/Resource: The S3 Bucket has server access logs disabled\.$/m;
 
 // The real `cdk` CLI (2.1148) through cdk.json: what `npx cdk synth` / `cdk deploy` users see. The
 // commands start side by side when the file loads; each test awaits its own.
 const runs: Record<string, Promise<CliResult>> = {
-  clean: cdk(['synth', STACK_NAME, ...Object.entries(EVERY_OPTION).flatMap(([k, v]) => ['-c', `${k}=${v}`])]),
+  // JSII_DEPRECATED=fail: a deprecated aws-cdk-lib call anywhere in the app fails the synth
+  clean: cdk(['synth', STACK_NAME, ...Object.entries(EVERY_OPTION).flatMap(([k, v]) => ['-c', `${k}=${v}`])], { env: { JSII_DEPRECATED: 'fail' } }),
   synth: cdk(['synth', '-q'], { app: NONCOMPLIANT }),
   // the finding only in the StackSet member template: the gate covers what the StackSet deploys
   deploy: cdk(['deploy', '--all', '--require-approval', 'never', ...ROLLOUT], { app: NONCOMPLIANT, env: { INJECT: 'member' } }),
@@ -35,7 +36,7 @@ const runs: Record<string, Promise<CliResult>> = {
 };
 
 describe('cdk CLI: the compliance gate', () => {
-  test('cdk.json\'s app with every option, an archive and analytics: exit 0, no finding in either stack, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
+  test('cdk.json\'s app with every option, an archive, analytics and a permissions boundary, under JSII_DEPRECATED=fail: exit 0, no finding in either stack, and the member stack stays under the 51,200 bytes cdk deploy sends inline (the YAML cdk synth prints)', async () => {
     const r = await runs.clean;
     expect(r.stderr).not.toMatch(/AwsSolutions|HIPAA|NIST|PCI|Error/);
     expect(r.status).toBe(0);
@@ -43,6 +44,8 @@ describe('cdk CLI: the compliance gate', () => {
     expect(r.stdout).toMatch(/Export:/);
     expect(r.stdout).toMatch(/SSEAlgorithm: aws:kms/);
     expect(r.stdout).not.toMatch(/CDKMetadata/);
+    // the handler, CloudWatch and replication roles
+    expect(r.stdout.match(/^ {6}PermissionsBoundary: arn:aws:iam::111122223333:policy\/org\/RoleBoundary$/gm)).toHaveLength(3);
     expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(51_200);
     // what npm run docs:samples measures in process (docs/development.md, template sizes) is what the CLI prints
     const template = createApp({ context: { ...CLI_CONTEXT, ...EVERY_OPTION } }).synth().getStackByName(STACK_NAME).template;
@@ -75,11 +78,12 @@ describe('cdk CLI: the compliance gate', () => {
 
 describe('cdk CLI: bad input', () => {
   test('every problem of context and props in one run, one line each, exit 1, no stack trace', async () => {
-    // GIVEN a bad boolean, a bad prefix (checked by the construct) and a bad OU, with rollout
+    // GIVEN a bad boolean, a bad prefix (checked by the construct), a bad OU, with rollout, and a role ARN as the permissions boundary
     const r = await runs.badInput;
     // THEN
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^Error: 3 problems in the context \(cdk -c KEY=VALUE\):$/m);
+    expect(r.stderr).toMatch(/^Error: 4 problems in the context \(cdk -c KEY=VALUE\):$/m);
+    expect(r.stderr).toMatch(/^ {2}context permissionsBoundaryArn="arn:aws:iam::111122223333:role\/RoleBoundary" is not a managed policy ARN: use -c permissionsBoundaryArn=arn:aws:iam::123456789012:policy\/NAME$/m);
     expect(r.stderr).toMatch(/^ {2}context kms="TRUE" is not a boolean: use -c kms=true or -c kms=false$/m);
     expect(r.stderr).toMatch(/^ {2}keyPrefix "a b" contains " ": use only letters, digits and .*$/m);
     expect(r.stderr).toMatch(/^ {2}context targetOuIds item "ou-x" is not valid: expected a value like ou-ab12-cdef3456 .*$/m);

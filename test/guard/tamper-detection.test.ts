@@ -3,13 +3,14 @@
  * CloudTrail events with the EventBridge semantics of ./event-pattern.ts, and what it delivers to.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp, STACK_NAME, TAMPER_DETECTION_STACK_NAME, TAMPER_GUARD_STACK_NAME } from '../../bin/create-app';
 import { runApp } from '../../bin/main';
 import { IAM_PATH } from '../../lib/shared/facts';
 import { logBucketName } from '../../lib/logging/facts';
 import { ARCHIVE_BUCKET_NAME_PREFIX } from '../../lib/archive/facts';
-import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet } from '../../lib';
+import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet, BedrockTamperDetection } from '../../lib';
 import { TemplateResolver, ACCOUNT, REGION } from '../support/security/resolve';
 import { errorOf } from '../support/util';
 import { assumedRole, cloudTrailEvent } from './cloudtrail-events';
@@ -194,5 +195,19 @@ describe('bad detection context fails with the key, the value and the fix', () =
       /context alertTopic=true and alertEventBusArn are both given: alerts go to a topic in the account or to the event bus; drop one/],
   ])('%s', (_name, context, expected) => {
     expect(errorOf(() => createApp({ context }))).toMatch(expected);
+  });
+});
+
+describe('BedrockTamperDetection.eventPattern', () => {
+  test('is a typed events.EventPattern that an events.Rule of your own renders exactly as the construct\'s rule', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Own', { env: { account: ACCOUNT, region: REGION } });
+    const detection = new BedrockTamperDetection(stack, 'Detection');
+    const pattern: events.EventPattern = BedrockTamperDetection.eventPattern(stack.partition, stack.account);
+    const own = new events.Rule(stack, 'OwnRule', { eventPattern: pattern });
+    const template = Template.fromStack(stack).toJSON();
+    const rendered = template.Resources[stack.getLogicalId(own.node.defaultChild as events.CfnRule)].Properties.EventPattern;
+    expect(rendered).toEqual(template.Resources[stack.getLogicalId(detection.rule)].Properties.EventPattern);
+    expect(Object.keys(rendered).sort()).toEqual(['detail', 'detail-type', 'source']);
   });
 });

@@ -8,9 +8,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { createApp, STACKSET_STACK_NAME, TAMPER_GUARD_STACK_NAME } from '../../bin/create-app';
 import { runScp } from '../../bin/scp';
-import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet, BedrockTamperGuard, BedrockTamperGuardPolicy } from '../../lib';
+import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSet, BedrockTamperGuard, BedrockTamperGuardPolicy, BedrockTamperGuardPolicyOptions } from '../../lib';
 import { HANDLER_FUNCTION_NAME_PREFIX } from '../../lib/logging/facts';
 import { DEFAULT_STACK_SET_NAME, GUARDED_KEY_TAG, IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../../lib/shared/facts';
 import { stackSetNameProblems } from '../../lib/shared/validation';
@@ -21,12 +22,15 @@ import { readSection } from '../../scripts/doc-section';
 import { ROOT } from '../bin/cli';
 import { errorOf } from '../support/util';
 
+/** The policy as AWS stores it, parsed. */
+const policyJson = (options?: BedrockTamperGuardPolicyOptions) => JSON.parse(BedrockTamperGuardPolicy.toJson(options));
+
 const MAX_INLINE_TEMPLATE_BYTES = BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES;
 const ROLLOUT = { rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456,ou-ab12-ghij7890', targetRegions: 'us-east-1,eu-west-1' };
 
 describe('the policy', () => {
   test('denies the Bedrock actions, every action but reads on the guarded resources and the exempt roles, and every action but reads and decrypt on the tagged keys, unless the principal is exempt', () => {
-    const doc = BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass', executionRoleArns: ['arn:*:iam::*:role/AWSControlTowerExecution'] });
+    const doc = policyJson({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass', executionRoleArns: ['arn:*:iam::*:role/AWSControlTowerExecution'] });
     const exempt = ['arn:*:iam::*:role/cdk-bedrock-invocation-logging/*', 'arn:*:iam::*:role/stacksets-exec-*', 'arn:*:iam::*:role/AWSControlTowerExecution', 'arn:aws:iam::*:role/BreakGlass'];
     const condition = { ArnNotLike: { 'aws:PrincipalArn': exempt } };
     expect(doc).toEqual({
@@ -59,12 +63,12 @@ describe('the policy', () => {
   });
 
   test('without options only the library\'s roles and the StackSets execution role are exempt, in every statement', () => {
-    const doc = BedrockTamperGuardPolicy.document();
+    const doc = policyJson();
     for (const s of doc.Statement) expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS);
   });
 
   test('stackSetName names the stack instances guarded; a name CloudFormation refuses is an error', () => {
-    const doc = BedrockTamperGuardPolicy.document({ stackSetName: 'OrgBedrockLogging' });
+    const doc = policyJson({ stackSetName: 'OrgBedrockLogging' });
     expect(doc.Statement[1].Resource).toContain('arn:*:cloudformation:*:*:stack/StackSet-OrgBedrockLogging-*');
     expect(JSON.stringify(doc)).not.toContain(`StackSet-${DEFAULT_STACK_SET_NAME}-`);
     expect(errorOf(() => BedrockTamperGuardPolicy.document({ stackSetName: '1-bad_name' })))
@@ -94,7 +98,7 @@ describe('the policy', () => {
   test('docs/tamper-guard.md names every pattern the policy names, and the exemptions', () => {
     const page = fs.readFileSync(path.join(ROOT, 'docs', 'tamper-guard.md'), 'utf8');
     const section = page.slice(0, page.indexOf('## Detection'));
-    const doc = BedrockTamperGuardPolicy.document();
+    const doc = policyJson();
     const named = [...doc.Statement[1].Resource, doc.Statement[2].Resource, ...doc.Statement[1].Condition.ArnNotLike['aws:PrincipalArn'], ...doc.Statement[0].Action];
     expect(named.filter((p: string) => !section.includes(`\`${p}\``))).toEqual([]);
     expect(section).toContain(`\`aws:ResourceTag/${GUARDED_KEY_TAG.key}\` = \`${GUARDED_KEY_TAG.value}\``);
@@ -126,7 +130,7 @@ describe('executionRoleArns', () => {
 
   test('named deployers are exempt in every statement and guarded like the other exempt roles', () => {
     const deployer = 'arn:*:iam::*:role/AWSCloudFormationStackSetExecutionRole';
-    const doc = BedrockTamperGuardPolicy.document({ executionRoleArns: [deployer] });
+    const doc = policyJson({ executionRoleArns: [deployer] });
     for (const s of doc.Statement) expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([...BedrockTamperGuardPolicy.EXEMPT_ROLE_ARN_PATTERNS, deployer]);
     expect(doc.Statement[1].Resource).toContain(deployer);
   });
@@ -134,6 +138,20 @@ describe('executionRoleArns', () => {
   test('an unresolved list cannot be written into the policy: an error says to give a list of strings', () => {
     expect(errorOf(() => BedrockTamperGuardPolicy.document({ executionRoleArns: Token.asList({ Ref: 'Deployers' }) })))
       .toMatch(/executionRoleArns is an unresolved list \(a CommaDelimitedList parameter, for example\): give a list of ARN patterns, each of which may be a token/);
+  });
+});
+
+describe('BedrockTamperGuardPolicy.document', () => {
+  test('is an iam.PolicyDocument with the statements of toJson(), for a CfnPolicy or a reader of your own', () => {
+    const options = { breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' };
+    const document: iam.PolicyDocument = BedrockTamperGuardPolicy.document(options);
+    expect(document.statementCount).toBe(policyJson(options).Statement.length);
+    // iam normalises one-element lists to strings and orders keys its own way: compare the statements as sets of values
+    const canonical = (statement: Record<string, unknown>) => JSON.stringify(Object.keys(statement).sort()
+      .map((k) => [k, Array.isArray(statement[k]) ? statement[k] : [statement[k]]].flat()));
+    const stack = new Stack(new App(), 'Doc');
+    expect(stack.resolve(document.toJSON()).Statement.map(canonical)).toEqual(policyJson(options).Statement.map(canonical));
+    expect(() => BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/*' })).toThrow(/does not name a role/);
   });
 });
 
@@ -297,6 +315,6 @@ describe('npm run scp', () => {
     const r = spawnSync('npm', ['run', '-s', 'scp', '--', '--break-glass-role-arn', 'arn:aws:iam::*:role/BreakGlass'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr.trim()).toMatch(/^[\d,]+ characters minified, of the 5,120 an SCP may have$/);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(BedrockTamperGuardPolicy.document({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' }));
+    expect(JSON.parse(r.stdout)).toEqual(policyJson({ breakGlassRoleArn: 'arn:aws:iam::*:role/BreakGlass' }));
   });
 });

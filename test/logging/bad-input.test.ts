@@ -10,6 +10,7 @@ import {
   BedrockCloudWatchDestination, BedrockInvocationLogging, BedrockInvocationLoggingProps, BedrockInvocationLoggingStack,
   BedrockInvocationLoggingStackProps, ModelInvocationLoggingConfiguration, NopsIntegrationGrant,
 } from '../../lib';
+import { errorOf } from '../support/util';
 
 function stack(): Stack {
   return new Stack(new App(), 'S');
@@ -120,6 +121,47 @@ describe('KMS options', () => {
     const s = stack();
     expect(() => new BedrockInvocationLogging(s, 'L', { bucket: s3.Bucket.fromBucketName(s, 'B', 'existing-bucket'), lifecycleRules: [] }))
       .toThrow(/lifecycleRules only apply to a bucket this construct creates/);
+  });
+});
+
+describe('account and Region of imported buckets and keys', () => {
+  const ENV = { account: '111122223333', region: 'us-east-1' };
+  const at = (s: Stack, region: string, account = ENV.account) => s3.Bucket.fromBucketAttributes(s, 'B', { bucketName: 'existing-bucket', region, account });
+
+  test('a bucket in another Region or account: one line each, naming both', () => {
+    const s = new Stack(new App(), 'S', { env: ENV });
+    expect(errorOf(() => new BedrockInvocationLogging(s, 'L', { bucket: at(s, 'eu-west-1', '444455556666') }))).toBe([
+      'Invalid S/L props:',
+      '  - bucket S/B is in account 444455556666, but stack S is in account 111122223333: Bedrock delivers invocation logs only to a bucket in its own account and Region; use one in account 111122223333, or deploy the stack to account 444455556666',
+      '  - bucket S/B is in Region eu-west-1, but stack S is in Region us-east-1: Bedrock delivers invocation logs only to a bucket in its own account and Region; use one in Region us-east-1, or deploy the stack to Region eu-west-1',
+    ].join('\n'));
+  });
+
+  test('a key in another Region (the bucket\'s, or given), and a log group key in another Region, are refused', () => {
+    const s = new Stack(new App(), 'S', { env: ENV });
+    const otherKey = (id: string) => kms.Key.fromKeyArn(s, id, 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const bucket = s3.Bucket.fromBucketAttributes(s, 'B', { bucketName: 'existing-bucket', encryptionKey: otherKey('BucketKey') });
+    const message = errorOf(() => new BedrockInvocationLogging(s, 'L', { bucket, cloudWatchLogs: true, logGroupEncryptionKey: otherKey('LogKey') }));
+    expect(message).toContain('encryptionKey of bucket S/BucketKey is in Region eu-west-1, but stack S is in Region us-east-1');
+    expect(message).toContain('encryptionKey (logGroupEncryptionKey on BedrockInvocationLogging) S/LogKey is in Region eu-west-1, but stack S is in Region us-east-1');
+    expect(errorOf(() => new BedrockInvocationLogging(s, 'L2', { createEncryptionKey: false, encryptionKey: otherKey('Given') })))
+      .toContain('encryptionKey S/Given is in Region eu-west-1, but stack S is in Region us-east-1');
+  });
+
+  test('the same account and Region, or an unknown one on either side, is accepted', () => {
+    const known = new Stack(new App(), 'S', { env: ENV });
+    expect(() => new BedrockInvocationLogging(known, 'L', { bucket: at(known, 'us-east-1') })).not.toThrow();
+    const agnostic = stack();
+    expect(() => new BedrockInvocationLogging(agnostic, 'L', { bucket: at(agnostic, 'eu-west-1', '444455556666') })).not.toThrow();
+    const withToken = new Stack(new App(), 'T', { env: ENV });
+    expect(() => new BedrockInvocationLogging(withToken, 'L', { bucket: at(withToken, Fn.ref('AWS::Region')) })).not.toThrow();
+  });
+
+  test('the ready stack reports it with its own props', () => {
+    const app = new App();
+    const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
+    expect(errorOf(() => new BedrockInvocationLoggingStack(app, 'E', { env: ENV, bucket: new s3.Bucket(other, 'Logs') })))
+      .toContain('bucket Other/Logs is in Region eu-west-1, but stack E is in Region us-east-1');
   });
 });
 

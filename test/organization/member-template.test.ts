@@ -79,7 +79,8 @@ describe('the member template (the StackSet TemplateBody)', () => {
 
   test('has no asset, no cdk-bootstrap parameter or rule, no CDK metadata', () => {
     expect(Object.keys(MEMBER).sort()).toEqual(['Conditions', 'Description', 'Outputs', 'Parameters', 'Resources', 'Rules']);
-    expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion', 'ArchiveBucketName', 'ArchiveAccountId', 'ArchiveKmsKeyArn']);
+    expect(Object.keys(MEMBER.Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion', 'ArchiveBucketName', 'ArchiveAccountId', 'ArchiveKmsKeyArn',
+      'PermissionsBoundaryArn']);
     // the one rule checks the archive parameters, nothing of the bootstrap
     expect(Object.keys(MEMBER.Rules)).toEqual(['ArchiveParameters']);
     expect(BODY).not.toMatch(/BootstrapVersion|cdk-bootstrap|hnb659fds|AssetParameters|aws:asset:|aws:cdk:path|CDKMetadata/);
@@ -243,6 +244,33 @@ describe('per-account parameters', () => {
     const pattern = new RegExp(NOPS_ROLE_NAME_ALLOWED_PATTERN);
     for (const v of ['', 'Nops-Integration-abc123', 'NopsIntegrationRole-x', 'a+=,.@_-b']) expect([v, pattern.test(v)]).toEqual([v, true]);
     for (const v of ['arn:aws:iam::123456789012:role/Nops-Integration-x', 'a/b', 'a b', 'x'.repeat(65)]) expect([v, pattern.test(v)]).toEqual([v, false]);
+  });
+
+  test('PermissionsBoundaryArn empty (the default): no role has a boundary; set: every role of every combination has it', () => {
+    const rolesOf = (instance: ReturnType<typeof instantiate>) => Object.values<any>(instance.resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    const withoutBoundary = rolesOf(instantiate(MEMBER, { CloudWatchLogs: 'true', ArchiveBucketName: 'archive-bucket', ArchiveAccountId: '222233334444' }));
+    expect(withoutBoundary).toHaveLength(3);
+    expect(withoutBoundary.filter((r) => 'PermissionsBoundary' in r.Properties)).toEqual([]);
+    const boundary = 'arn:aws:iam::111122223333:policy/org/RoleBoundary';
+    for (const CloudWatchLogs of ['true', 'false']) {
+      for (const ArchiveBucketName of ['', 'archive-bucket']) {
+        const instance = instantiate(MEMBER, { PermissionsBoundaryArn: boundary, CloudWatchLogs, ArchiveBucketName, ArchiveAccountId: ArchiveBucketName && '222233334444' });
+        expect(instance.dangling).toEqual([]);
+        expect(rolesOf(instance).map((r) => r.Properties.PermissionsBoundary)).toEqual(rolesOf(instance).map(() => ({ Ref: 'PermissionsBoundaryArn' })));
+      }
+    }
+  });
+
+  test('the PermissionsBoundaryArn AllowedPattern accepts empty or a managed policy ARN (customer or AWS managed)', () => {
+    const p = MEMBER.Parameters.PermissionsBoundaryArn;
+    expect(p).toMatchObject({ Type: 'String', Default: '' });
+    const pattern = new RegExp(p.AllowedPattern);
+    for (const v of ['', 'arn:aws:iam::123456789012:policy/Boundary', 'arn:aws-us-gov:iam::123456789012:policy/org/sec/Boundary', 'arn:aws:iam::aws:policy/PowerUserAccess']) {
+      expect([v, pattern.test(v)]).toEqual([v, true]);
+    }
+    for (const v of ['Boundary', 'arn:aws:iam::123456789012:role/Boundary', 'arn:aws:iam::1234:policy/B', 'arn:aws:iam::123456789012:policy/', 'x arn:aws:iam::aws:policy/A']) {
+      expect([v, pattern.test(v)]).toEqual([v, false]);
+    }
   });
 
   test('CloudWatchLogs takes only true or false', () => {

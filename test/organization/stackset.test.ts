@@ -38,6 +38,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
         { ParameterKey: 'ArchiveBucketName', ParameterValue: '' },
         { ParameterKey: 'ArchiveAccountId', ParameterValue: '' },
         { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' },
+        { ParameterKey: 'PermissionsBoundaryArn', ParameterValue: '' },
       ],
       StackInstancesGroup: [{
         DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456', 'ou-ab12-ghij7890'] },
@@ -47,7 +48,8 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
     // the body is the member template, as a minified JSON string
     expect(typeof TemplateBody).toBe('string');
     expect(TemplateBody).toBe(JSON.stringify(JSON.parse(TemplateBody)));
-    expect(Object.keys(JSON.parse(TemplateBody).Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion', 'ArchiveBucketName', 'ArchiveAccountId', 'ArchiveKmsKeyArn']);
+    expect(Object.keys(JSON.parse(TemplateBody).Parameters)).toEqual(['KeyPrefix', 'NopsRoleName', 'CloudWatchLogs', 'NopsGrantRegion', 'ArchiveBucketName', 'ArchiveAccountId', 'ArchiveKmsKeyArn',
+      'PermissionsBoundaryArn']);
   });
 
   test('every default can be overridden with flat props', () => {
@@ -68,6 +70,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
       nopsGrantRegion: 'eu-west-1',
       archiveBucketName: 'bedrock-invocation-logs-archive-222233334444-abcd1234',
       archiveAccountId: '222233334444',
+      permissionsBoundaryArn: 'arn:aws:iam::aws:policy/PowerUserAccess',
     });
     expect(props).toMatchObject({
       StackSetName: 'FinOpsBedrockLogging',
@@ -83,6 +86,7 @@ describe('BedrockInvocationLoggingStackSet: the CfnStackSet', () => {
         { ParameterKey: 'ArchiveBucketName', ParameterValue: 'bedrock-invocation-logs-archive-222233334444-abcd1234' },
         { ParameterKey: 'ArchiveAccountId', ParameterValue: '222233334444' },
         { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' }, // an SSE-S3 archive
+        { ParameterKey: 'PermissionsBoundaryArn', ParameterValue: 'arn:aws:iam::aws:policy/PowerUserAccess' },
       ],
     });
     // counts replace the percentages; CloudFormation takes one of each pair
@@ -138,6 +142,8 @@ describe('BedrockInvocationLoggingStackSet: bad props fail at construction, all 
       [/archiveBucketName needs archiveKmsKeyArn because the log bucket is SSE-KMS: S3 replicates SSE-KMS logs only with a replica key/]],
     ['malformed archive values', { archiveBucketName: 'Archive_Bucket', archiveAccountId: '2222', archiveKmsKeyArn: 'alias/archive' },
       [/archiveBucketName "Archive_Bucket" is not a valid S3 bucket name/, /archiveAccountId "2222" is not an account id/, /archiveKmsKeyArn "alias\/archive" is not a KMS key ARN/]],
+    ['a permissions boundary that is not a managed policy ARN', { permissionsBoundaryArn: 'arn:aws:iam::123456789012:role/Boundary' },
+      [/permissionsBoundaryArn "arn:aws:iam::123456789012:role\/Boundary" is not a managed policy ARN: give one such as arn:aws:iam::123456789012:policy\/Boundary/]],
     ['an archive key without the archive', { archiveKmsKeyArn: 'arn:aws:kms:eu-west-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, [/archiveKmsKeyArn given without archiveBucketName/]],
   ])('%s', (_name, props, expected) => {
     const message = errorOf(() => adminStack(props as any));

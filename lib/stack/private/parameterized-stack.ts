@@ -1,4 +1,5 @@
 import { Aws, CfnCondition, CfnOutput, CfnParameter, CfnRule, Fn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BedrockCloudWatchDestination } from '../../logging/cloudwatch-destination';
@@ -7,7 +8,9 @@ import { NOPS_DENIED_LOGS_ACTION, NOPS_ROLE_NAME_PREFIXES } from '../../nops/fac
 import { NopsIntegrationGrant } from '../../nops/nops-integration';
 import { TEMPLATE_PARAMETER_NAMES } from '../facts';
 import type { BedrockInvocationLoggingStackProps } from '../stack-props';
-import { ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, KMS_KEY_ARN_PATTERN, MAX_KEY_PREFIX_LENGTH, REGION_PATTERN } from '../../shared/facts';
+import {
+  ACCOUNT_ID_PATTERN, BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, KEY_PREFIX_ALLOWED_PATTERN, KMS_KEY_ARN_PATTERN, MANAGED_POLICY_ARN_PATTERN, MAX_KEY_PREFIX_LENGTH, REGION_PATTERN,
+} from '../../shared/facts';
 import {
   addCommonOutputs, addStatusOutputs, ARCHIVE_OUTPUT_DESCRIPTION, ARCHIVE_PROP_NAMES, checkNopsGrantRegion, NOPS_ROLE_NAME_ALLOWED_PATTERN, schemeBucketName,
   setCondition,
@@ -38,7 +41,7 @@ export function buildParameterized(stack: Stack, props: BedrockInvocationLogging
     errors.add('bucket, bucketName and generatedBucketName are not offered with templateParameters: every account\'s bucket is named bedrock-invocation-logs-ACCOUNT-REGION-SUFFIX so that one nOps grant per account covers them; drop them, or drop templateParameters');
   }
   // The CloudWatch parts exist behind the CloudWatchLogs parameter whatever its default: check their props.
-  BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors);
+  BedrockInvocationLogging._checkProps({ ...props, cloudWatchLogs: true }, errors, stack);
   errors.throwIfAny();
 
   const keyPrefix = new CfnParameter(stack, TEMPLATE_PARAMETER_NAMES.keyPrefix, {
@@ -72,6 +75,7 @@ export function buildParameterized(stack: Stack, props: BedrockInvocationLogging
     constraintDescription: 'must be empty or a Region name',
   });
   const archive = archiveParameters(stack, sseKms, props);
+  applyPermissionsBoundaryParameter(stack);
   const hasNopsRole = new CfnCondition(stack, 'HasNopsRole', {
     expression: Fn.conditionNot(Fn.conditionEquals(nopsRoleName.valueAsString, '')),
   });
@@ -184,3 +188,20 @@ function archiveParameters(stack: Stack, sseKms: boolean, defaults: BedrockInvoc
   };
 }
 
+/**
+ * The `PermissionsBoundaryArn` parameter (empty = none): every `AWS::IAM::Role` of the stack gets it
+ * as permissions boundary, for organizations that require one on every role they deploy. An aspect,
+ * so that a role added later (by the library or by whoever extends the stack) gets it too.
+ */
+function applyPermissionsBoundaryParameter(stack: Stack): void {
+  const arn = new CfnParameter(stack, TEMPLATE_PARAMETER_NAMES.permissionsBoundaryArn, {
+    type: 'String',
+    description: 'Managed policy every IAM role of this stack gets as permissions boundary; empty = none',
+    default: '',
+    allowedPattern: `^$|${MANAGED_POLICY_ARN_PATTERN}`,
+    constraintDescription: 'must be empty or a managed policy ARN: arn:aws:iam::ACCOUNT:policy/NAME (or /PATH/NAME), or arn:aws:iam::aws:policy/NAME',
+  });
+  const given = new CfnCondition(stack, 'HasPermissionsBoundary', { expression: Fn.conditionNot(Fn.conditionEquals(arn.valueAsString, '')) });
+  const boundary = Fn.conditionIf(given.logicalId, arn.valueAsString, Aws.NO_VALUE).toString();
+  iam.PermissionsBoundary.of(stack).apply(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'PermissionsBoundaryPolicy', boundary));
+}

@@ -91,7 +91,7 @@ describe('members: -c archiveBucket -c archiveAccount [-c archiveKmsKeyArn]', ()
     const context = { ...MEMBER, rollout: 'stackset', targetOuIds: 'ou-ab12-cdef3456', targetRegions: 'us-east-1' };
     const admin = templateOf(runClean(context), STACKSET_STACK_NAME);
     const parameters = Object.values<any>(admin.Resources)[0].Properties.Parameters;
-    expect(parameters.slice(4)).toEqual([
+    expect(parameters.slice(4, 7)).toEqual([
       { ParameterKey: 'ArchiveBucketName', ParameterValue: ARCHIVE_BUCKET },
       { ParameterKey: 'ArchiveAccountId', ParameterValue: ARCHIVE_ACCOUNT },
       { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' },

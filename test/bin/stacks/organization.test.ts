@@ -44,6 +44,7 @@ describe('the app with -c rollout=stackset', () => {
         { ParameterKey: 'ArchiveBucketName', ParameterValue: '' },
         { ParameterKey: 'ArchiveAccountId', ParameterValue: '' },
         { ParameterKey: 'ArchiveKmsKeyArn', ParameterValue: '' },
+        { ParameterKey: 'PermissionsBoundaryArn', ParameterValue: '' },
       ],
     });
     // synth-time choice (kms) is in the body

@@ -163,7 +163,7 @@ function analystQuestions(): void {
   const s = synthStack((app) => {
     const stack = new BedrockInvocationLoggingStack(app, 'BedrockInvocationLogging', { synthesizer: new BootstraplessSynthesizer(), createEncryptionKey: true, keyPrefix: PREFIX });
     const logging = stack.invocationLogging;
-    analytics = new BedrockLogAnalytics(stack, 'Analytics', { bucket: logging.bucket, keyPrefix: logging.keyPrefix, encryptionKey: logging.encryptionKey });
+    analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging: logging });
     analyst = new iam.Role(stack, 'Analyst', { roleName: 'FinOpsAnalyst', assumedBy: new iam.AccountRootPrincipal() });
     analytics.grantQuery(analyst);
     return { stack, logging };
