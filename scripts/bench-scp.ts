@@ -11,7 +11,7 @@ import { writeSection } from './doc-section';
 /** The longest break-glass role ARN the guard accepts: the longest partition name, an account id, a 512-character path, a 64-character name. */
 export const LONGEST_BREAK_GLASS_ROLE_ARN = `arn:aws-us-gov:iam::123456789012:role/${'p'.repeat(MAX_ROLE_PATH_LENGTH - 2)}/${'n'.repeat(MAX_ROLE_NAME_LENGTH)}`;
 
-/** The deployers of the README's table, as `executionRoleArns`: self-managed StackSets (and Landing Zone Accelerator), Control Tower, a custom execution role. */
+/** The deployers of docs/tamper-guard.md's table, as `executionRoleArns`: self-managed StackSets (and Landing Zone Accelerator), Control Tower, a custom execution role. */
 export const DEPLOYER_TABLE_ROLE_ARNS = [
   `arn:*:iam::*:role/${SELF_MANAGED_STACKSETS_EXECUTION_ROLE_NAME}`,
   `arn:*:iam::*:role/${CONTROL_TOWER_EXECUTION_ROLE_NAME}`,

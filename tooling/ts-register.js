@@ -21,7 +21,7 @@
  *   text, which node reads from the .ts file when it prints an uncaught error) and node's own source map
  *   support is turned on. With a warm cache this is the one cost left against running JavaScript
  *   compiled ahead of time: node decodes each map as its module is compiled.
- * - Only .ts files are transpiled: .js files (lib/handler/index.js) are loaded by node as the plain
+ * - Only .ts files are transpiled: .js files (lib/logging/handler/index.js) are loaded by node as the plain
  *   CommonJS they are.
  * - `--prefer-ts-exts`: `require('./x')` finds x.ts before a stray x.js beside it (compiled output of
  *   some other tsc run), as under ts-node with that flag.
