@@ -241,7 +241,8 @@ export function installLines(): string {
 }
 
 /** The bad-input command: several problems at once, as `npx cdk synth` prints them. */
-export const BAD_INPUT_CONTEXT = ['-c', 'kms=TRUE', '-c', 'keyPrefix=a b', '-c', 'rollout=stackset', '-c', 'targetOuIds=ou-x', '-c', 'targetRegions=us-east-1'];
+export const BAD_INPUT_CONTEXT = ['-c', 'kms=TRUE', '-c', 'keyPrefix=a b', '-c', 'rollout=stackset', '-c', 'targetOuIds=ou-x', '-c', 'targetRegions=us-east-1',
+  '-c', 'permissionsBoundaryArn=arn:aws:iam::111122223333:role/RoleBoundary'];
 const shellQuote = (a: string) => (/[\s*']/.test(a) ? `'${a}'` : a);
 export const BAD_INPUT_COMMAND = `npx cdk synth -q ${BAD_INPUT_CONTEXT.map(shellQuote).join(' ')}`;
 

@@ -208,6 +208,6 @@ describe('BedrockTamperDetection.eventPattern', () => {
     const template = Template.fromStack(stack).toJSON();
     const rendered = template.Resources[stack.getLogicalId(own.node.defaultChild as events.CfnRule)].Properties.EventPattern;
     expect(rendered).toEqual(template.Resources[stack.getLogicalId(detection.rule)].Properties.EventPattern);
-    expect(Object.keys(rendered).sort()).toEqual(['detail', 'detail-type', 'source']);
+    expect(Object.keys(rendered).sort()).toEqual(['detail', 'detail-type']);
   });
 });

@@ -13,16 +13,16 @@ export const TARGETS = {
 };
 
 /**
- * The member template's byte budget (minified). Well below CloudFormation's 51,200-byte inline
- * limit, so that the administrator stack, which embeds it as an escaped JSON string, also stays
- * under 51,200 bytes and deploys with `cdk deploy` without a bootstrap bucket: its YAML is about
- * 1.25 times the member template, so 41,000 is the most the budget can be (41,000 since the
- * archive's parameters, rule, replication role and policy, issue 14).
+ * The member template's byte budget (minified), a guard on its growth: the limits that matter are
+ * CloudFormation's 51,200 bytes for the member template as an inline TemplateBody and for the
+ * administrator stack, which embeds it as an escaped JSON string, as the YAML `cdk deploy` sends
+ * without a bootstrap bucket; test/organization/stackset.test.ts measures that YAML with every
+ * option. The largest member template (SSE-KMS and the detection rule) is about 44 KB.
  */
-export const MEMBER_TEMPLATE_BUDGET_BYTES = 41_000;
+export const MEMBER_TEMPLATE_BUDGET_BYTES = 45_000;
 
 /** Budget of the administrator stack's template as minified JSON (the CLI sends YAML, a few KB more; checked separately against 51,200). */
-export const ADMIN_TEMPLATE_BUDGET_BYTES = 46_000;
+export const ADMIN_TEMPLATE_BUDGET_BYTES = 47_000;
 
 /** An administrator stack with the StackSet in it. */
 export function adminStack(props: Partial<BedrockInvocationLoggingStackSetProps> = {}): { stack: Stack; stackSet: BedrockInvocationLoggingStackSet } {
