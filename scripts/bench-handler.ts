@@ -10,13 +10,12 @@
  * medians over the runs.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { machine, writeSection } from './doc-section';
 import { BedrockInvocationLoggingMemberTemplate } from '../lib';
-import { inlineHandlerCode } from '../lib/logging/handler/inline';
+import { HANDLER_SOURCE_PATH, inlineHandlerCode } from '../lib/logging/handler/inline';
 import { cfnEvent, PROPS } from '../test/logging/handler/events';
 import { FakeAws } from '../test/logging/handler/fake-aws';
-import { awsEnv, REPO_ROOT, runHandler, synthesizedHandler, writeHandlerDir } from '../test/logging/handler/harness';
+import { awsEnv, runHandler, synthesizedHandler, writeHandlerDir } from '../test/logging/handler/harness';
 
 const STACKSETS_TEMPLATE_BODY_LIMIT = BedrockInvocationLoggingMemberTemplate.MAX_TEMPLATE_BODY_BYTES;
 const runs = Number(process.argv[2] ?? 5);
@@ -33,7 +32,7 @@ const table = (rows: Array<Array<string | number>>) => {
 async function main(): Promise<void> {
   const lines: string[] = [];
   const print = (text: string) => { console.log(text); lines.push(text); };
-  const file = fs.readFileSync(path.join(REPO_ROOT, 'lib', 'handler', 'index.js'), 'utf8');
+  const file = fs.readFileSync(HANDLER_SOURCE_PATH, 'utf8');
   const { template, code } = synthesizedHandler();
   if (code !== inlineHandlerCode()) throw new Error('the template does not carry lib/logging/handler/index.js as inline.ts squeezes it');
   const pretty = JSON.stringify(template, undefined, 1); // as cdk writes cdk.out
