@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { archiveBucketName, archiveEncryptStatement, archiveReadStatements, archiveReplicationStatement, archiveVersioningReadStatement } from './facts';
-import { BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, ORGANIZATION_ID_PATTERN } from '../shared/facts';
+import { BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, ORGANIZATION_ID_PATTERN, s3DataPrefix } from '../shared/facts';
 import { ArchiveObjectLockMode } from './log-archive-options';
 import { createAccessLogsBucket, OBJECT_LOCK_IS_OWNERS_CHOICE } from '../shared/access-logs';
 import { bucketEncryption, BUCKET_BASELINE } from '../shared/bucket-baseline';
@@ -197,7 +197,7 @@ export class BedrockLogArchive extends Construct {
       removalPolicy,
     });
     this.bucket = bucket;
-    this.s3DataPrefix = `s3://${bucket.bucketName}/${this.keyPrefix}/`;
+    this.s3DataPrefix = s3DataPrefix(bucket.bucketName, this.keyPrefix);
 
     this.replicationStatement = iam.PolicyStatement.fromJson(archiveReplicationStatement(stack.partition, bucket.bucketArn, this.keyPrefix, props.organizationId));
     bucket.addToResourcePolicy(this.replicationStatement);

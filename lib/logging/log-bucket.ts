@@ -10,7 +10,7 @@ import { createBucketKey } from '../shared/key';
 import { acknowledgeGuardRule } from '../shared/cfn-guard';
 import { acknowledgeNagRule, COMPLIANCE_PACKS } from '../shared/nag';
 import { bedrockEncryptStatement, bedrockWriteStatement } from './facts';
-import { BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX } from '../shared/facts';
+import { BUCKET_NAME_PATTERN, DEFAULT_KEY_PREFIX, s3DataPrefix } from '../shared/facts';
 import { plainJson } from './private/plain-json';
 import { sourceScope } from '../shared/stack-scope';
 import { checkSameEnvironment, ErrorCollector, normalizeKeyPrefix } from '../shared/validation';
@@ -249,7 +249,7 @@ export class BedrockLogBucket extends Construct {
 
   /** `s3://bucket/prefix/`, the value for nOps's "S3 Data Prefix". */
   public get s3DataPrefix(): string {
-    return `s3://${this.bucket.bucketName}/${this.keyPrefix}/`;
+    return s3DataPrefix(this.bucket.bucketName, this.keyPrefix);
   }
 }
 

@@ -209,3 +209,11 @@ export function stackSetInstanceStackNamePrefix(stackSetName: string): string {
  * this tag (`aws:ResourceTag/KEY`). A key of your own is guarded too once it carries the tag.
  */
 export const GUARDED_KEY_TAG = { key: 'cdk-bedrock-invocation-logging', value: 'guarded' } as const;
+
+/**
+ * `s3://BUCKET/PREFIX/`: what nOps takes as "S3 Data Prefix" (Integrations > Add Bedrock
+ * Integration), for a log bucket or the archive.
+ */
+export function s3DataPrefix(bucketName: string, prefix: string): string {
+  return `s3://${bucketName}/${prefixPath(prefix)}`;
+}

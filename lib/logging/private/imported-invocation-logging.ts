@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BedrockInvocationLoggingAttributes, IBedrockInvocationLogging } from '../invocation-logging-interface';
 import { accountWideLogsReadStatements, logGroupReadStatement, logsReadStatements } from './read-statements';
+import { s3DataPrefix } from '../../shared/facts';
 import { grantStatements } from '../../shared/grant';
 import { ErrorCollector, normalizeKeyPrefix } from '../../shared/validation';
 
@@ -31,7 +32,7 @@ export class ImportedInvocationLogging extends Construct implements IBedrockInvo
     this.bucket = attrs.bucket;
     this.encryptionKey = attrs.encryptionKey ?? bucketKey;
     this.logGroup = attrs.logGroup;
-    this.s3DataPrefix = `s3://${this.bucket.bucketName}/${this.keyPrefix}/`;
+    this.s3DataPrefix = s3DataPrefix(this.bucket.bucketName, this.keyPrefix);
   }
 
   public readStatements(includeLegacyLogsRead: boolean = false): iam.PolicyStatement[] {
