@@ -55,41 +55,42 @@ export function parseAnalytics(context: Record<string, unknown>, rollout: string
  * key (exported by the member stack), projecting this account and Region (pseudo parameters).
  */
 export function addAnalyticsStack(app: App, member: BedrockInvocationLoggingStack, scope: AnalyticsScope): void {
-  const stack = new Stack(app, ANALYTICS_STACK_NAME, {
-    ...appStackProps(),
-    description: 'FinOps queries over the Amazon Bedrock model invocation logs of stack BedrockInvocationLogging: Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
-  });
-  const logging = member.invocationLogging;
-  // Imported through explicit exports rather than passed across stacks: the policy's resource
-  // names (and so its cdk-nag acknowledgements) are then the same at construction and at synth.
-  const encryptionKey = logging.encryptionKey
-    ? kms.Key.fromKeyArn(stack, 'LogBucketKey', member.exportValue(logging.encryptionKey.keyArn))
-    : undefined;
-  const bucket = s3.Bucket.fromBucketAttributes(stack, 'LogBucket', { bucketName: member.exportValue(logging.bucket.bucketName), encryptionKey });
-  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'InvocationLogging', { bucket, keyPrefix: logging.keyPrefix, encryptionKey });
-  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, ...scope });
-  addAnalyticsOutputs(stack, analytics);
+  addAnalyticsOver(app, ANALYTICS_STACK_NAME,
+    'FinOps queries over the Amazon Bedrock model invocation logs of stack BedrockInvocationLogging: Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
+    member, member.invocationLogging, { key: 'LogBucketKey', bucket: 'LogBucket', logs: 'InvocationLogging' }, scope);
 }
 
 /**
  * The stack `rollout=archive` with `analytics=true` adds: `BedrockLogAnalytics` over the archive
  * (exported by the archive stack), projecting the accounts of `analyticsAccounts` and the Regions
- * of `analyticsRegions` (default: the archive's Region).
+ * of `analyticsRegions` (default: the archive's Region). The archive holds the members' logs under
+ * their prefix: the same reader as a member's logging.
  */
 export function addArchiveAnalyticsStack(app: App, archiveStack: BedrockLogArchiveStack, scope: AnalyticsScope): void {
-  const stack = new Stack(app, ARCHIVE_ANALYTICS_STACK_NAME, {
-    ...appStackProps(),
-    description: 'FinOps queries over the organization\'s archive of Amazon Bedrock model invocation logs (stack BedrockInvocationLogArchive): Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
-  });
-  const archive = archiveStack.archive;
-  const encryptionKey = archive.encryptionKey
-    ? kms.Key.fromKeyArn(stack, 'ArchiveKey', archiveStack.exportValue(archive.encryptionKey.keyArn))
-    : undefined;
-  const bucket = s3.Bucket.fromBucketAttributes(stack, 'Archive', { bucketName: archiveStack.exportValue(archive.bucket.bucketName), encryptionKey });
-  // The archive holds the members' logs under their prefix: the same reader as a member's logging.
-  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, 'ArchiveLogs', { bucket, keyPrefix: archive.keyPrefix, encryptionKey });
-  const analytics = new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, ...scope });
-  addAnalyticsOutputs(stack, analytics);
+  addAnalyticsOver(app, ARCHIVE_ANALYTICS_STACK_NAME,
+    'FinOps queries over the organization\'s archive of Amazon Bedrock model invocation logs (stack BedrockInvocationLogArchive): Glue tables, Athena workgroup, named queries (cdk-bedrock-invocation-logging)',
+    archiveStack, archiveStack.archive, { key: 'ArchiveKey', bucket: 'Archive', logs: 'ArchiveLogs' }, scope);
+}
+
+/** Where logs are, as a stack that holds them has them. */
+interface LogsIn {
+  readonly bucket: s3.IBucket;
+  readonly keyPrefix: string;
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * A stack of `BedrockLogAnalytics` over the logs of `source`. The bucket and key are imported
+ * through explicit exports rather than passed across stacks: the policy's resource names (and so
+ * its cdk-nag acknowledgements) are then the same at construction and at synth.
+ */
+function addAnalyticsOver(app: App, name: string, description: string, source: Stack, logs: LogsIn,
+  ids: { readonly key: string; readonly bucket: string; readonly logs: string }, scope: AnalyticsScope): void {
+  const stack = new Stack(app, name, { ...appStackProps(), description });
+  const encryptionKey = logs.encryptionKey ? kms.Key.fromKeyArn(stack, ids.key, source.exportValue(logs.encryptionKey.keyArn)) : undefined;
+  const bucket = s3.Bucket.fromBucketAttributes(stack, ids.bucket, { bucketName: source.exportValue(logs.bucket.bucketName), encryptionKey });
+  const invocationLogging = BedrockInvocationLogging.fromExisting(stack, ids.logs, { bucket, keyPrefix: logs.keyPrefix, encryptionKey });
+  addAnalyticsOutputs(stack, new BedrockLogAnalytics(stack, 'Analytics', { invocationLogging, ...scope }));
 }
 
 function addAnalyticsOutputs(stack: Stack, analytics: BedrockLogAnalytics): void {
