@@ -1,5 +1,5 @@
 /**
- * Issue 14, property-based: random key prefixes, account ids and Regions keep the archive's
+ * Property-based: random key prefixes, account ids and Regions keep the archive's
  * answers. Each run synthesizes the archive stack for its prefix and encryption choice, resolves it
  * and the member template in their own accounts and Regions, and asks the core questions.
  */

@@ -1,7 +1,7 @@
 /**
  * The organization's archive as CloudFormation creates it: the archive stack in the log-archive
  * account and the StackSet member template in a member account, both resolved to literals; and
- * the allow/deny questions of issue 14 asked of their policies. Texts use placeholders (PREFIX,
+ * the allow/deny questions of the archive asked of their policies. Texts use placeholders (PREFIX,
  * MEMBER, OTHER_MEMBER, ARCHIVE_ACCOUNT, ARCHIVE_REGION, ORG) so one question is one row of
  * SECURITY.md whatever the case; the requests carry the real values.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 14's evidence: the archive's and a member's policies, resolved as CloudFormation creates
+ * The archive's evidence: the archive's and a member's policies, resolved as CloudFormation creates
  * them in their own accounts and Regions, asked of the IAM policy simulator
  * (@cloud-copilot/iam-simulate); and the Control Tower cfn-guard rules on the archive stack and on a
  * member replicating into it. SECURITY.md's archive section is rendered from this run.

@@ -1,5 +1,5 @@
 /**
- * Issue 5, part 3: random prop combinations of BedrockInvocationLoggingStack either synthesize a
+ * Random prop combinations of BedrockInvocationLoggingStack either synthesize a
  * template with zero cdk-nag findings that answers every core simulation question as expected, or
  * throw an error of ours that names the offending property. No third outcome.
  */

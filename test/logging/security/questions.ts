@@ -1,5 +1,5 @@
 /**
- * The allow/deny questions of issue 5, asked of one synthesized template. Texts use placeholders
+ * The allow/deny questions about the log bucket, its key and the nOps grant, asked of one synthesized template. Texts use placeholders
  * (PREFIX, ACCOUNT, OTHER_ACCOUNT, REGION, GROUP) so that one question is one row of SECURITY.md
  * whatever the case; the request itself carries the real names.
  */

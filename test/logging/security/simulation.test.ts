@@ -1,5 +1,5 @@
 /**
- * Issue 5, part 1: what the synthesized policies allow, asked of an IAM policy simulator that did
+ * What the synthesized policies allow, asked of an IAM policy simulator that did
  * not come from us (@cloud-copilot/iam-simulate), for every option set in cases.ts.
  */
 import { Answer, ACCOUNT, ask, packageVersion, policySet, REGION, writeResults } from '../../support/security/harness';

@@ -1,5 +1,5 @@
 /**
- * Issue 5, part 1 (exhaustive side): for each principal the template grants to, every IAM action
+ * The exhaustive side of the simulation: for each principal the template grants to, every IAM action
  * the simulator knows is asked on every resource; nothing beyond the expected actions may come back.
  */
 import * as fs from 'fs';

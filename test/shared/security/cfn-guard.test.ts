@@ -1,5 +1,5 @@
 /**
- * Issue 5, part 2: the AWS Control Tower proactive controls (cfn-guard rules bundled with
+ * The AWS Control Tower proactive controls (cfn-guard rules bundled with
  * @cdklabs/cdk-validator-cfnguard) on each case's synthesized template. Every failure must be
  * acknowledged in the library on the one resource it concerns, with a reason; every
  * acknowledgement must still be needed.

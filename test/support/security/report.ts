@@ -91,7 +91,7 @@ export interface PropertyResults {
   readonly failures: string[];
 }
 
-/** The organization's archive (issue 14): simulator answers per scenario and cfn-guard on its templates. */
+/** The organization's archive: simulator answers per scenario and cfn-guard on its templates. */
 export interface ArchiveResults {
   readonly simulator: string;
   readonly cases: CaseInfo[];
