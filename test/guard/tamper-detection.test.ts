@@ -33,6 +33,13 @@ const USER = { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: `arn:aws:iam::$
 const LOG_BUCKET = logBucketName(ACCOUNT, REGION, 'a1b2c3d4');
 const bucket = (name: string) => ({ bucketName: name, Host: `${name}.s3.${REGION}.amazonaws.com` });
 
+test('the pattern fits EventBridge\'s default event-pattern quota (2,048 characters) with the longest partition name', () => {
+  // EventBridge quotas, "Event pattern size": 2,048 characters by default (4,096 on request). As stored: `detail-type`.
+  const stored = JSON.stringify(BedrockTamperDetection.eventPattern('aws-us-gov', '123456789012')).replace('"detailType"', '"detail-type"');
+  expect(stored).toContain('"detail-type"');
+  expect(stored.length).toBeLessThanOrEqual(2_048);
+});
+
 describe('with -c alertTopic=true', () => {
   const app = createApp({ context: { alertTopic: 'true' } });
   const template = templateOf(app);
