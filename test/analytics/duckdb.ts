@@ -82,7 +82,7 @@ export class AthenaStandIn {
       SELECT * FROM read_csv(${sqlString(path.join(priceDir, '*'))}, header = true, delim = ',', quote = '', escape = '', columns = ${columns})`);
   }
 
-  /** Closes the connection and the instance (an open instance keeps jest's worker from exiting). */
+  /** Closes the connection and the instance. */
   public close(): void {
     this.connection.closeSync();
     this.instance.closeSync();

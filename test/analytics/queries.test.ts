@@ -14,7 +14,7 @@ import { BedrockInvocationLogging, BedrockLogAnalytics } from '../../lib';
 import {
   ERRORS_BY_MODEL_AND_CODE, ESTIMATED_COST, PRICE_TABLE_CHECK, PROMPT_CACHE, queriesFor, TOKENS_BY_CALLER, TOKENS_BY_MODEL_AND_DAY, tokensByTag,
 } from '../../lib/analytics/private/queries';
-import { AthenaStandIn } from './duckdb';
+import { AthenaProcess } from './athena-process';
 import {
   BAD_PRICES_CSV, DAYS, EMPTY_DAY, Fixture, generate, HAIKU, InvocationRecord, LATER_DAY, LLAMA, PREFIX, PRICES_CSV, SONNET_PROFILE, Written,
 } from './fixtures';
@@ -25,7 +25,7 @@ const LAST = LATER_DAY;
 
 let dir: string;
 let fixture: Fixture;
-let db: AthenaStandIn;
+let db: AthenaProcess;
 /** QueryString of each named query in the synthesized template, by Name. */
 let templateSql: Map<string, string>;
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   fixture = generate(path.join(dir, 'bucket'));
   writePrices('prices', PRICES_CSV);
   writePrices('bad-prices', BAD_PRICES_CSV);
-  db = await AthenaStandIn.open(path.join(fixture.root, PREFIX), path.join(dir, 'prices'));
+  db = await AthenaProcess.open(path.join(fixture.root, PREFIX), path.join(dir, 'prices'));
 
   const app = new App();
   const stack = new Stack(app, 'Analytics');
