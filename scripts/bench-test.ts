@@ -1,5 +1,5 @@
 /**
- * Benchmark: the README's two commands on a fresh clone of HEAD (commit first), timed: `npm ci`,
+ * Benchmark: what a new clone runs first, on a fresh clone of HEAD (commit first), timed: `npm ci`,
  * `npx cdk synth` (first, so with the transpile cache cold) and `npm test` (type check, jest, integ
  * snapshots) with jest's own time.
  * Writes the figures into docs/development.md (section bench:test). Not a test. Run: npm run bench:test
