@@ -54,3 +54,9 @@ export const SCP_DENIED_ERROR_CODES = ['AccessDenied', 'AccessDeniedException'];
  * service control policy").
  */
 export const SCP_DENIED_MESSAGE = 'explicit deny in a service control policy';
+
+/**
+ * Name of the tamper-detection rule the StackSet's member template puts in every account and
+ * Region (one per Region: rules are regional), so that the guard can name it.
+ */
+export const DETECTION_RULE_NAME = 'cdk-bedrock-invocation-logging-tamper-detection';

@@ -8,7 +8,7 @@ import { IAM_PATH } from '../shared/facts';
 import { tagGuardedKey } from '../shared/key';
 import { denyGrantsExceptForAwsServices } from '../shared/kms';
 import { HANDLER_FUNCTION_NAME_PREFIX } from '../logging/facts';
-import { SCP_DENIED_ERROR_CODES, SCP_DENIED_MESSAGE } from './facts';
+import { DETECTION_RULE_NAME, SCP_DENIED_ERROR_CODES, SCP_DENIED_MESSAGE } from './facts';
 import { GUARDED_BEDROCK_ACTIONS, guardedBucketNamePrefixes } from './private/coverage';
 
 const EVENTS_PRINCIPAL = 'events.amazonaws.com';
@@ -26,6 +26,15 @@ export interface BedrockTamperDetectionProps {
    * @default - a new SNS topic, encrypted with a new KMS key (rotation on), that the rule publishes to
    */
   readonly eventBus?: events.IEventBus;
+
+  /**
+   * Name of the rule. The StackSet's member template gives it `cdk-bedrock-invocation-logging-tamper-detection`,
+   * a name the tamper guard protects; a name is unique per account and Region, so give none where
+   * another stack in the same account and Region may have the rule.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly ruleName?: string;
 }
 
 /**
@@ -35,7 +44,8 @@ export interface BedrockTamperDetectionProps {
  *
  * - `PutModelInvocationLoggingConfiguration` and `DeleteModelInvocationLoggingConfiguration`;
  * - every write (`readOnly: false`) to the log buckets and the archive, the custom resource handler,
- *   the SSM parameters and the customer managed policies on the library's path, and every
+ *   the SSM parameters and the customer managed policies on the library's path, the rule itself when
+ *   named `cdk-bedrock-invocation-logging-tamper-detection` (the StackSet's member template), and every
  *   `CreateRole` on that path, whether it succeeded or was denied;
  * - every request a service control policy denied (CloudTrail's access-denied `errorCode` with "explicit
  *   deny in a service control policy" in its message): under the tamper guard that is every attempt on
@@ -78,6 +88,7 @@ export class BedrockTamperDetection extends Construct {
           // A name, a partial ARN or an ARN, with or without a qualifier.
           writes('lambda.amazonaws.com', { functionName: [{ wildcard: `*${HANDLER_FUNCTION_NAME_PREFIX}-*` }] }),
           writes('ssm.amazonaws.com', { $or: [{ name: [{ wildcard: `*parameter${IAM_PATH}*` }, { prefix: IAM_PATH }] }, { names: [{ prefix: IAM_PATH }] }] }),
+          writes('events.amazonaws.com', { $or: [{ name: [{ prefix: DETECTION_RULE_NAME }] }, { rule: [{ prefix: DETECTION_RULE_NAME }] }] }),
           writes('iam.amazonaws.com', { $or: [{ policyArn: [{ wildcard: `*:policy${IAM_PATH}*` }] }, { path: [IAM_PATH] }] }),
           { errorCode: SCP_DENIED_ERROR_CODES, errorMessage: [{ wildcard: `*${SCP_DENIED_MESSAGE}*` }] },
         ],
@@ -112,6 +123,7 @@ export class BedrockTamperDetection extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.rule = new events.CfnRule(this, 'Rule', {
+      name: props.ruleName,
       description: 'Attempts to turn off or redirect Bedrock model invocation logging or weaken its buckets (cdk-bedrock-invocation-logging)',
       eventPattern: BedrockTamperDetection.renderedPattern(stack.partition, stack.account),
       state: 'ENABLED',

@@ -6,7 +6,7 @@ import { App, BootstraplessSynthesizer, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { EVENT_BUS_ARN_PATTERN } from '../guard/facts';
+import { DETECTION_RULE_NAME, EVENT_BUS_ARN_PATTERN } from '../guard/facts';
 import { BedrockTamperDetection } from '../guard/tamper-detection';
 import { ModelInvocationLoggingOptions } from '../logging/logging-options';
 import { loggingOptionsOf } from '../logging/private/logging-options';
@@ -80,7 +80,10 @@ export class BedrockInvocationLoggingMemberTemplate {
       skipUnsupportedRegions: props.skipUnsupportedRegions ?? true,
     });
     if (busArn !== undefined) {
-      new BedrockTamperDetection(this.stack, 'TamperDetection', { eventBus: events.EventBus.fromEventBusArn(this.stack, 'AlertEventBus', busArn) });
+      new BedrockTamperDetection(this.stack, 'TamperDetection', {
+        eventBus: events.EventBus.fromEventBusArn(this.stack, 'AlertEventBus', busArn),
+        ruleName: DETECTION_RULE_NAME,
+      });
     }
   }
 

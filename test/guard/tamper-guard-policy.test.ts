@@ -15,7 +15,7 @@ import { BedrockInvocationLoggingMemberTemplate, BedrockInvocationLoggingStackSe
 import { HANDLER_FUNCTION_NAME_PREFIX } from '../../lib/logging/facts';
 import { DEFAULT_STACK_SET_NAME, GUARDED_KEY_TAG, IAM_PATH, MAX_ROLE_NAME_LENGTH, MAX_ROLE_PATH_LENGTH } from '../../lib/shared/facts';
 import { stackSetNameProblems } from '../../lib/shared/validation';
-import { MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from '../../lib/guard/facts';
+import { DETECTION_RULE_NAME, MAX_SCP_CHARACTERS, STACKSETS_EXECUTION_ROLE_NAME_PREFIX } from '../../lib/guard/facts';
 import { STATE_PARAMETER_NAME } from '../../lib/logging/facts';
 import { DEPLOYER_TABLE_ROLE_ARNS, LONGEST_BREAK_GLASS_ROLE_ARN, LONGEST_OPTIONS, scpSizeSection } from '../../scripts/bench-scp';
 import { readSection } from '../../scripts/doc-section';
@@ -40,7 +40,7 @@ describe('the policy', () => {
           Action: ['bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'] },
         { Sid: 'DenyAllButReadsOnGuardedResources', Effect: 'Deny', Condition: condition,
           NotAction: ['iam:Get*', 'iam:List*', 's3:Get*', 's3:List*', 'lambda:Get*', 'lambda:List*', 'ssm:Get*', 'ssm:List*',
-            'cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*'],
+            'cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*', 'events:Describe*', 'events:List*'],
           Resource: [
             ...exempt,
             `arn:*:iam::*:policy${IAM_PATH}*`,
@@ -48,6 +48,7 @@ describe('the policy', () => {
             'arn:*:s3:::bedrock-invocation-logs-*',
             `arn:*:lambda:*:*:function:${HANDLER_FUNCTION_NAME_PREFIX}-*`,
             `arn:*:ssm:*:*:parameter${IAM_PATH}*`,
+            `arn:*:events:*:*:rule/${DETECTION_RULE_NAME}`,
             `arn:*:cloudformation:*:*:stack/StackSet-${DEFAULT_STACK_SET_NAME}-*`,
           ] },
         { Sid: 'DenyAllButReadsOnGuardedKeys', Effect: 'Deny', Resource: 'arn:*:kms:*:*:key/*',

@@ -5,6 +5,7 @@
  */
 import { ARCHIVE_BUCKET_NAME_PREFIX } from '../../archive/facts';
 import { HANDLER_FUNCTION_NAME_PREFIX, LOG_BUCKET_NAME_PREFIX } from '../../logging/facts';
+import { DETECTION_RULE_NAME } from '../facts';
 import { GUARDED_KEY_TAG, IAM_PATH, libraryRoleArnPattern, stackSetInstanceStackNamePrefix } from '../../shared/facts';
 
 /** The two Bedrock actions that turn logging off or redirect it, stated in the facts (verify reads them). */
@@ -36,6 +37,7 @@ export function guardedResources(stackSetName: string): GuardedResource[] {
     ...guardedBucketNamePrefixes().map((p) => ({ what: 'the log buckets and the archive, and their objects', arnPattern: `arn:*:s3:::${p}*` })),
     { what: 'the custom resource handler (function, versions, aliases)', arnPattern: `arn:*:lambda:*:*:function:${HANDLER_FUNCTION_NAME_PREFIX}-*` },
     { what: 'SSM parameters under the library\'s path (the handler\'s record and create markers)', arnPattern: `arn:*:ssm:*:*:parameter${IAM_PATH}*` },
+    { what: 'the tamper-detection rule the StackSet\'s member template puts in every account and Region', arnPattern: `arn:*:events:*:*:rule/${DETECTION_RULE_NAME}` },
     { what: 'the StackSet\'s stack instances in the member accounts', arnPattern: `arn:*:cloudformation:*:*:stack/${stackSetInstanceStackNamePrefix(stackSetName)}*` },
   ];
 }
@@ -55,6 +57,7 @@ export const OPEN_ACTIONS = [
   'lambda:Get*', 'lambda:List*',
   'ssm:Get*', 'ssm:List*',
   'cloudformation:Describe*', 'cloudformation:Get*', 'cloudformation:List*',
+  'events:Describe*', 'events:List*',
 ];
 
 /**

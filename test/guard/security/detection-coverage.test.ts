@@ -41,6 +41,7 @@ function requestParameters(service: string, arn: string): Record<string, unknown
     case 'sts': return { roleArn: arn, roleSessionName: 's' };
     case 'cloudformation': return { stackName: arn };
     case 'kms': return { keyId: arn };
+    case 'events': return { name: resource.replace(/^rule\//, '') };
     default: throw new Error(`no request parameters known for ${service}`);
   }
 }
@@ -72,7 +73,7 @@ test.each(org.resources.filter(inAccount).map((r) => [r.id, r] as const))('%s: e
   expect(asked > 0 || resource.types.every(([service, type]) => service === 's3' && type === 'object')).toBe(true);
 });
 
-test.each(org.resources.filter((r) => inAccount(r) && r.types.some(([s, t]) => (s === 's3' && t === 'bucket') || s === 'lambda' || s === 'ssm' || (s === 'iam' && t === 'policy')))
+test.each(org.resources.filter((r) => inAccount(r) && r.types.some(([s, t]) => (s === 's3' && t === 'bucket') || s === 'lambda' || s === 'ssm' || (s === 'iam' && t === 'policy') || s === 'events'))
   .map((r) => [r.id, r] as const))('%s: a write by name is seen even where no guard refuses it', async (_id, resource) => {
   const unseen: string[] = [];
   for (const [service, type] of resource.types) {

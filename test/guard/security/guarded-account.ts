@@ -28,6 +28,8 @@ export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
 export const PREFIX = 'bedrock';
 export const NOPS_ROLE_NAME = 'Nops-Integration-abc123';
 export const GUARDED_OU = 'ou-ab12-cdef3456';
+/** The security account's central bus the member template's detection rule delivers to. */
+export const ALERT_EVENT_BUS_ARN = 'arn:aws:events:us-east-1:999988887777:event-bus/security-alerts';
 
 /** The guard's options in this organization: a break-glass pattern and two named deployers. */
 export const BREAK_GLASS_PATTERN = 'arn:aws:iam::*:role/ops/BreakGlass*';
@@ -133,7 +135,7 @@ export function guardedOrganization(): GuardedOrganization {
     context: {
       rollout: 'stackset', targetOuIds: GUARDED_OU, targetRegions: REGION, ...GUARD_CONTEXT,
       kms: 'true', cloudWatchLogs: 'true', nopsRoleName: NOPS_ROLE_NAME, keyPrefix: PREFIX,
-      archiveBucket, archiveAccount: ARCHIVE_ACCOUNT, archiveKmsKeyArn: archiveKeyArn,
+      archiveBucket, archiveAccount: ARCHIVE_ACCOUNT, archiveKmsKeyArn: archiveKeyArn, alertEventBusArn: ALERT_EVENT_BUS_ARN,
     },
   });
   const guardTemplate = templateOf(app, TAMPER_GUARD_STACK_NAME);
@@ -189,6 +191,10 @@ export function guardedOrganization(): GuardedOrganization {
       const name = arn.slice(arn.indexOf(':parameter') + ':parameter'.length);
       return { id: `parameter ${name}`, what: `SSM parameter ${name}`, arn, types: [['ssm', 'parameter']], account: ACCOUNT };
     }),
+    ...ofType('AWS::Events::Rule').map(([, r]): ProtectedResource => ({
+      id: 'detection-rule', what: 'the tamper-detection rule of the stack instance', arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${r.Properties.Name}`,
+      types: [['events', 'rule-on-default-event-bus']], account: ACCOUNT,
+    })),
     { id: 'instance-stack', what: 'the StackSet\'s stack instance', arn: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`, types: [['cloudformation', 'stack']], account: ACCOUNT },
     { id: 'log-key', what: 'the log bucket\'s KMS key', arn: logKeyArn, types: [['kms', 'key']], account: ACCOUNT, resourcePolicy: logKey.Properties.KeyPolicy, context: tagsOf(logKey) },
     { id: 'archive-key', what: 'the archive\'s KMS key', arn: archiveKeyArn, types: [['kms', 'key']], account: ARCHIVE_ACCOUNT, resourcePolicy: archiveKey.Properties.KeyPolicy, context: tagsOf(archiveKey) },

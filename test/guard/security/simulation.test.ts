@@ -70,6 +70,8 @@ attack('lambda-concurrency-0', 'reserve concurrency 0 on the handler: updates an
 attack('lambda-event-invoke-config', 'change the handler\'s asynchronous invocation (retries, destinations)', 'lambda:PutFunctionEventInvokeConfig', byId('handler'));
 attack('lambda-resource-policy', 'put a resource policy on the handler', 'lambda:PutResourcePolicy', byId('handler'));
 attack('lambda-invoke-async', 'invoke the handler with a forged event (the deprecated asynchronous API)', 'lambda:InvokeAsync', byId('handler'));
+attack('events-disable-rule', 'disable the detection rule first, so that the attempts after it are not seen', 'events:DisableRule', byId('detection-rule'));
+attack('events-remove-targets', 'take the central bus off the detection rule', 'events:RemoveTargets', byId('detection-rule'));
 attack('cfn-termination-protection', 'turn on termination protection of the stack instance: StackSet updates and deletes fail', 'cloudformation:UpdateTerminationProtection', byId('instance-stack'));
 attack('cfn-stack-policy', 'set a stack policy that blocks updates of the stack instance', 'cloudformation:SetStackPolicy', byId('instance-stack'));
 attack('cfn-delete-stack', 'delete the stack instance', 'cloudformation:DeleteStack', byId('instance-stack'));

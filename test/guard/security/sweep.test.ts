@@ -88,6 +88,8 @@ const LOOKALIKES: ProtectedResource[] = [
   { id: 'function app', what: 'another function', arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:app`, types: [['lambda', 'function']], account: ACCOUNT },
   { id: 'function cdk-bedrock-invocation-logging-other', what: 'a function named like the library, not the handler', arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cdk-bedrock-invocation-logging-other`, types: [['lambda', 'function']], account: ACCOUNT },
   { id: `parameter ${IAM_PATH.slice(0, -1)}-other/x`, what: 'a parameter on a path that starts like the library\'s', arn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${IAM_PATH.slice(0, -1)}-other/x`, types: [['ssm', 'parameter']], account: ACCOUNT },
+  { id: 'rule team-alerts', what: 'another EventBridge rule', arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/team-alerts`, types: [['events', 'rule-on-default-event-bus']], account: ACCOUNT },
+  { id: 'rule cdk-bedrock-invocation-logging-tamper-detection-dev', what: 'a rule whose name starts like the detection rule\'s', arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/cdk-bedrock-invocation-logging-tamper-detection-dev`, types: [['events', 'rule-on-default-event-bus']], account: ACCOUNT },
   { id: 'stack StackSet-BedrockInvocationLoggingDev-…', what: 'an instance of a StackSet whose name starts like the guarded one', arn: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/StackSet-BedrockInvocationLoggingDev-0f1e2d3c/1a2b3c4d`, types: [['cloudformation', 'stack']], account: ACCOUNT },
 ];
 
